@@ -1,0 +1,41 @@
+# Tone checker for Chinese customer-service replies. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_SYS ?= python3
+VENV       ?= .venv
+PY         := $(VENV)/bin/python
+DATA       ?= data/train
+MODELS     ?= models
+MODEL      ?= $(MODELS)/current
+HOST       ?= 127.0.0.1
+PORT       ?= 8000
+
+.PHONY: help venv train eval serve test clean
+
+help: ## List the targets and their variables
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables: DATA=$(DATA) MODEL=$(MODEL) HOST=$(HOST) PORT=$(PORT)"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv from the pinned requirements
+
+train: venv ## Train on DATA (a JSONL file or folder), write models/<version>, point models/current at it
+	$(PY) -m training.train --data $(DATA) --models $(MODELS)
+
+$(MODEL)/metadata.json:
+	$(MAKE) train
+
+eval: DATA = ../shared/eval/dev.jsonl
+eval: venv ## Evaluate MODEL on a labeled file (default DATA=../shared/eval/dev.jsonl)
+	$(PY) -m training.evaluate --data $(DATA) --model $(MODEL)
+
+test: venv ## Run the test suite (installs what it needs)
+	$(PY) -m pytest
+
+clean: ## Remove the virtualenv, trained models and caches
+	rm -rf $(VENV) $(MODELS) .pytest_cache .hypothesis

@@ -1,0 +1,78 @@
+"""A model is a directory: ``model.joblib`` (the fitted pipeline) and ``metadata.json``.
+
+Loading checks that the libraries the model was fitted with are the ones installed and refuses a
+mismatch: a pickled scikit-learn model is only trustworthy under the version that wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import warnings
+from importlib.metadata import version as installed_version
+from pathlib import Path
+
+import joblib
+from sklearn.exceptions import InconsistentVersionWarning
+from sklearn.pipeline import Pipeline
+
+from model.tone_model import ToneModel
+
+PIPELINE_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+PINNED_LIBRARIES = ("scikit-learn", "jieba", "numpy", "scipy", "joblib")
+
+
+class ModelLoadError(RuntimeError):
+    """The model directory is missing, incomplete, or was made with other library versions."""
+
+
+def library_versions() -> dict[str, str]:
+    return {name: installed_version(name) for name in PINNED_LIBRARIES}
+
+
+def save_model(pipeline: Pipeline, metadata: dict, directory: str | Path) -> Path:
+    """Write the pipeline and metadata into `directory` (written aside, then renamed into place)."""
+    directory = Path(directory)
+    staging = directory.with_name(f".{directory.name}.tmp-{os.getpid()}")
+    staging.mkdir(parents=True, exist_ok=False)
+    joblib.dump(pipeline, staging / PIPELINE_FILE, compress=3)
+    (staging / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if directory.exists():
+        retired = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+        directory.rename(retired)
+        staging.rename(directory)
+        shutil.rmtree(retired)
+    else:
+        staging.rename(directory)
+    return directory
+
+
+def load_model(directory: str | Path, thresholds: dict[str, float] | None = None) -> ToneModel:
+    """Load a model directory, refusing one made with other library versions."""
+    directory = Path(directory)
+    try:
+        metadata = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelLoadError(f"no model at {directory}: {METADATA_FILE} is missing (run `make train`)") from None
+    except ValueError as exc:
+        raise ModelLoadError(f"{directory / METADATA_FILE} is not valid JSON: {exc}") from None
+    wanted, have = metadata.get("libraries", {}), library_versions()
+    mismatched = {name: (v, have.get(name)) for name, v in wanted.items() if have.get(name) != v}
+    if mismatched or not wanted:
+        detail = ", ".join(f"{n} {w} (installed {h})" for n, (w, h) in mismatched.items()) or "no library versions"
+        raise ModelLoadError(f"model at {directory} was made with {detail}; retrain it with `make train`")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        try:
+            pipeline = joblib.load(directory / PIPELINE_FILE)
+        except FileNotFoundError:
+            raise ModelLoadError(f"no model at {directory}: {PIPELINE_FILE} is missing") from None
+        except InconsistentVersionWarning as exc:
+            raise ModelLoadError(f"model at {directory} does not match installed scikit-learn: {exc}") from None
+        except Exception as exc:  # a truncated or foreign pickle raises many kinds of error
+            raise ModelLoadError(f"cannot read {directory / PIPELINE_FILE}: {exc}") from None
+    if not isinstance(pipeline, Pipeline):
+        raise ModelLoadError(f"{directory / PIPELINE_FILE} does not hold a scikit-learn Pipeline")
+    return ToneModel(pipeline, metadata, thresholds)

@@ -1,0 +1,123 @@
+"""Feature analyzers and the scikit-learn pipeline that is the whole tone model.
+
+The model reads rows of two text columns, ``(reply, context)``. Each block of features is a
+`TfidfVectorizer` with an analyzer defined here (module-level classes, so the pipeline pickles):
+
+- ``reply_words``: word 1..n-grams of the reply from `tokenise`;
+- ``reply_chars``: character n-grams of the normalised reply (robust to segmentation and typos);
+- ``context_words``: words of the customer's message, in their own namespace;
+- ``pair``: signals about the pair: reply length, questions on both sides, whether the reply takes
+  up the customer's words, and the customer's words crossed with the reply's length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from model.tokenizer import normalise, tokenise
+
+REPLY, CONTEXT = 0, 1
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters of the pipeline; stored in the model's metadata."""
+
+    word_ngram_max: int = 2
+    char_ngram_min: int = 1
+    char_ngram_max: int = 3
+    min_df: int = 2
+    sublinear_tf: bool = True
+    use_context: bool = True
+    use_pair: bool = True
+    C: float = 4.0
+    class_weight: str | None = "balanced"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class WordNgrams:
+    """Analyzer: word 1..`ngram_max`-grams of one text, each prefixed with `prefix`."""
+
+    def __init__(self, ngram_max: int = 2, prefix: str = "") -> None:
+        self.ngram_max = ngram_max
+        self.prefix = prefix
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = tokenise(text)
+        grams = [self.prefix + token for token in tokens]
+        for n in range(2, self.ngram_max + 1):
+            grams.extend(self.prefix + " ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+        return grams
+
+
+_NO_CONTENT = frozenset("哦 噢 嗯 嗯嗯 恩 好 好的 的 亲 亲亲 呢 哈 啊 呀 ~ ! 收到 ok 了 吧 额 哈哈 嘿嘿 哦哦 是 是的 在 在的".split())
+
+
+def length_bucket(text: str) -> str:
+    """A coarse length class of a normalised text: tiny, short, medium or long."""
+    n = len(text)
+    return "tiny" if n <= 4 else "short" if n <= 12 else "medium" if n <= 40 else "long"
+
+
+class PairSignals:
+    """Analyzer over a ``(reply, context)`` row: what the reply does with the customer's message."""
+
+    def __call__(self, row: np.ndarray) -> list[str]:
+        reply, context = str(row[REPLY]), str(row[CONTEXT])
+        reply_norm, reply_tokens = normalise(reply), tokenise(reply)
+        size = length_bucket(reply_norm)
+        signals = [f"len={size}"]
+        if all(t in _NO_CONTENT or not t.isalnum() or t.startswith("[") for t in reply_tokens):
+            signals.append("reply=no_content")
+        if "?" in reply_tokens:
+            signals.append("reply=question")
+        context_tokens = tokenise(context)
+        if not context_tokens:
+            return signals + ["ctx=none"]
+        if "?" in context_tokens:
+            signals.append("ctx=question")
+        signals.append(f"ctx_len={length_bucket(normalise(context))}")
+        words = {t for t in context_tokens if len(t) >= 2 and t.isalnum()}
+        if words:
+            shared = len(words.intersection(reply_tokens)) / len(words)
+            signals.append("overlap=none" if shared == 0 else "overlap=some" if shared < 0.3 else "overlap=high")
+        signals.extend(f"{t}|{size}" for t in set(context_tokens))
+        return signals
+
+
+def build_pipeline(config: ModelConfig) -> Pipeline:
+    """The whole model: feature blocks over ``(reply, context)`` rows, then one-vs-rest logistic regression."""
+    common = {"sublinear_tf": config.sublinear_tf, "min_df": config.min_df, "lowercase": False, "dtype": np.float64}
+    blocks = [
+        ("reply_words", TfidfVectorizer(analyzer=WordNgrams(config.word_ngram_max), **common), REPLY),
+        ("reply_chars", TfidfVectorizer(
+            analyzer="char", preprocessor=normalise,
+            ngram_range=(config.char_ngram_min, config.char_ngram_max), **common), REPLY),
+    ]
+    if config.use_context:
+        blocks.append(("context_words", TfidfVectorizer(analyzer=WordNgrams(1, prefix="c:"), **common), CONTEXT))
+    if config.use_pair:
+        blocks.append(("pair", TfidfVectorizer(analyzer=PairSignals(), **common), [REPLY, CONTEXT]))
+    classifier = LogisticRegression(
+        C=config.C, class_weight=config.class_weight, solver="liblinear", max_iter=1000, random_state=0)
+    return Pipeline([
+        ("features", ColumnTransformer(blocks)),
+        ("classify", OneVsRestClassifier(classifier)),
+    ])
+
+
+def as_rows(texts: list[str], contexts: list[str] | None = None) -> np.ndarray:
+    """The pipeline's input: an ``(n, 2)`` object array of replies and contexts ('' where none)."""
+    rows = np.empty((len(texts), 2), dtype=object)
+    rows[:, REPLY] = texts
+    rows[:, CONTEXT] = contexts if contexts is not None else [""] * len(texts)
+    return rows

@@ -1,0 +1,93 @@
+"""A direct scorer compiled from the fitted pipeline's weights.
+
+scikit-learn's `predict_proba` pays a fixed cost of about 2 ms per call (column selection, four
+vectorizers, five estimators), which dominates when a chat tool sends one reply at a time. The
+model is linear, so the same probabilities follow from the vocabularies, idf weights and
+coefficients alone: this module computes them for any batch size, and the tests check it agrees
+with `Pipeline.predict_proba` to 1e-9.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import sparse
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
+
+
+@dataclass(frozen=True)
+class _Block:
+    name: str
+    analyze: Callable
+    column: int | list[int]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    sublinear: bool
+    offset: int
+
+
+class LinearScorer:
+    """Probabilities and per-feature contributions of a fitted tone pipeline, computed directly."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        features: ColumnTransformer = pipeline.named_steps["features"]
+        blocks, names = [], []
+        for name, vectorizer, column in features.transformers_:
+            if name == "remainder":
+                continue
+            assert isinstance(vectorizer, TfidfVectorizer) and vectorizer.norm == "l2"
+            blocks.append(_Block(
+                name=name, analyze=vectorizer.build_analyzer(), column=column,
+                vocabulary=dict(vectorizer.vocabulary_), idf=vectorizer.idf_.copy(),
+                sublinear=vectorizer.sublinear_tf, offset=features.output_indices_[name].start))
+            names.extend(vectorizer.get_feature_names_out())
+        estimators = pipeline.named_steps["classify"].estimators_
+        self.blocks: tuple[_Block, ...] = tuple(blocks)
+        self.feature_names = np.asarray(names, dtype=object)
+        self.block_of_feature = np.concatenate(
+            [np.full(len(b.vocabulary), i) for i, b in enumerate(self.blocks)]) if blocks else np.zeros(0)
+        self.coef = np.vstack([e.coef_.ravel() for e in estimators])  # (tones, features)
+        self.intercept = np.array([e.intercept_[0] for e in estimators])
+        self.coef_t = np.ascontiguousarray(self.coef.T)
+
+    def vectorise(self, rows: np.ndarray) -> sparse.csr_matrix:
+        """TF-IDF features of ``(reply, context)`` rows, exactly as the fitted `ColumnTransformer` makes them."""
+        indptr, indices, values = [0], [], []
+        for row in rows:
+            for block in self.blocks:
+                counts = Counter(block.analyze(row[block.column]))
+                local = [(block.vocabulary[f], c) for f, c in counts.items() if f in block.vocabulary]
+                if not local:
+                    continue
+                idx = np.fromiter((j for j, _ in local), dtype=np.int64, count=len(local))
+                tf = np.fromiter((c for _, c in local), dtype=np.float64, count=len(local))
+                if block.sublinear:
+                    tf = np.log(tf) + 1.0
+                weights = tf * block.idf[idx]
+                weights /= np.sqrt(weights @ weights)
+                indices.append(idx + block.offset)
+                values.append(weights)
+            indptr.append(sum(len(i) for i in indices))
+        n_features = self.coef.shape[1]
+        if not indices:
+            return sparse.csr_matrix((len(rows), n_features))
+        return sparse.csr_matrix(
+            (np.concatenate(values), np.concatenate(indices), np.asarray(indptr)), shape=(len(rows), n_features))
+
+    def probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Per-tone probabilities, shape ``(rows, tones)``."""
+        logits = features @ self.coef_t + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def contributions(self, features: sparse.csr_matrix, row: int, tone: int) -> list[tuple[str, str, float]]:
+        """``(block name, feature, weight x value)`` of one row's non-zero features for one tone."""
+        start, end = features.indptr[row], features.indptr[row + 1]
+        idx, vals = features.indices[start:end], features.data[start:end]
+        scores = vals * self.coef[tone, idx]
+        return [(self.blocks[self.block_of_feature[j]].name, self.feature_names[j], s)
+                for j, s in zip(idx, scores)]

@@ -1,0 +1,89 @@
+"""`ToneModel`: the one prediction core shared by the service, the audit and evaluation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence, TypedDict
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from model.features import as_rows
+from model.labels import TONES, is_flagged
+from model.scorer import LinearScorer
+from model.tokenizer import is_display_token, tokenise
+
+EVIDENCE_BLOCKS = frozenset({"reply_words", "reply_chars"})
+MAX_EVIDENCE = 5
+
+
+class ToneResult(TypedDict):
+    labels: list[str]
+    scores: dict[str, float]
+    flagged: bool
+    evidence: dict[str, list[str]]
+
+
+class ToneModel:
+    """A fitted pipeline with its per-tone thresholds and metadata."""
+
+    def __init__(self, pipeline: Pipeline, metadata: dict, thresholds: dict[str, float] | None = None) -> None:
+        self.pipeline = pipeline
+        self.metadata = metadata
+        self.thresholds = dict(thresholds or metadata["thresholds"])
+        self.scorer = LinearScorer(pipeline)
+        missing = set(TONES) - set(self.thresholds)
+        if missing:
+            raise ValueError(f"no threshold for tones: {sorted(missing)}")
+
+    @property
+    def version(self) -> str:
+        return self.metadata["version"]
+
+    def probabilities(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """Per-tone probabilities, shape ``(len(texts), len(TONES))``."""
+        return self.scorer.probabilities(self.scorer.vectorise(as_rows(list(texts), _contexts(texts, contexts))))
+
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[ToneResult]:
+        """Labels over their thresholds, all five scores, the flag, and evidence words per label."""
+        features = self.scorer.vectorise(as_rows(list(texts), _contexts(texts, contexts)))
+        probabilities = self.scorer.probabilities(features)
+        cut = np.array([self.thresholds[t] for t in TONES])
+        results = []
+        for i, (text, row) in enumerate(zip(texts, probabilities)):
+            labels = [t for t, p, c in zip(TONES, row, cut) if p >= c]
+            results.append(ToneResult(
+                labels=labels,
+                scores={t: float(p) for t, p in zip(TONES, row)},
+                flagged=is_flagged(labels),
+                evidence={t: self.evidence(features, i, text, TONES.index(t)) for t in labels},
+            ))
+        return results
+
+    def evidence(self, features, row: int, text: str, tone: int) -> list[str]:
+        """The reply's words or emoji that pushed this tone's score up most.
+
+        Word n-gram weights are shared among their words; a character n-gram's weight goes to the
+        reply words it overlaps.
+        """
+        words = [t for t in dict.fromkeys(tokenise(text)) if is_display_token(t)]
+        score: dict[str, float] = defaultdict(float)
+        for block, feature, weight in self.scorer.contributions(features, row, tone):
+            if weight <= 0 or block not in EVIDENCE_BLOCKS:
+                continue
+            if block == "reply_words":
+                owners = [w for w in feature.split(" ") if w in words]
+            else:
+                owners = [w for w in words if feature in w or (len(w) > 1 and w in feature)]
+            for word in owners:
+                score[word] += weight / len(owners)
+        ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
+        return [word for word, _ in ranked[:MAX_EVIDENCE]]
+
+
+def _contexts(texts: Sequence[str], contexts: Sequence[str] | None) -> list[str]:
+    if contexts is None:
+        return [""] * len(texts)
+    if len(contexts) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
+    return [c or "" for c in contexts]

@@ -1,0 +1,1 @@
+"""Training and evaluation commands for the tone model."""

@@ -1,0 +1,83 @@
+"""`make eval`: a model's quality on any labeled JSONL file in the guide's format.
+
+    python -m training.evaluate --data ../shared/eval/dev.jsonl [--model models/current] [--worst 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from model.artifact import ModelLoadError, load_model
+from model.labels import TONES
+from model.tone_model import ToneModel
+from training.dataset import DataError, Example, label_matrix, read_examples
+from training.metrics import format_quality, quality
+
+
+def evaluate(model: ToneModel, examples: list[Example], use_context: bool = True) -> tuple[dict, np.ndarray]:
+    """Quality figures and the predicted probabilities of `model` on `examples`."""
+    contexts = [e.context for e in examples] if use_context else None
+    probabilities = model.probabilities([e.reply for e in examples], contexts)
+    cut = np.array([model.thresholds[t] for t in TONES])
+    return quality(label_matrix(examples), (probabilities >= cut).astype(int)), probabilities
+
+
+def worst_mistakes(model: ToneModel, examples: list[Example], probabilities: np.ndarray, n: int) -> list[dict]:
+    """The `n` examples whose wrong labels were given (or missed) with the most confidence."""
+    y = label_matrix(examples)
+    cut = np.array([model.thresholds[t] for t in TONES])
+    wrong = (probabilities >= cut) != y.astype(bool)
+    margin = np.where(wrong, np.abs(probabilities - cut), 0.0).max(axis=1)
+    mistakes = []
+    for i in np.argsort(-margin, kind="stable")[:n]:
+        if margin[i] == 0:
+            break
+        predicted = [t for t, p, c in zip(TONES, probabilities[i], cut) if p >= c]
+        mistakes.append({"where": examples[i].where, "context": examples[i].context, "reply": examples[i].reply,
+                         "gold": list(examples[i].labels), "predicted": predicted,
+                         "scores": {t: round(float(p), 3) for t, p in zip(TONES, probabilities[i])}})
+    return mistakes
+
+
+def format_mistakes(mistakes: list[dict]) -> str:
+    lines = [f"worst {len(mistakes)} mistakes (most confident first):"]
+    for m in mistakes:
+        lines.append(f"- {m['where']}  gold {m['gold'] or ['neutral']}  predicted {m['predicted'] or ['neutral']}")
+        if m["context"]:
+            lines.append(f"    customer: {m['context'][-120:]}")
+        lines.append(f"    reply:    {m['reply'][:160]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, required=True, help="a labeled JSONL file (or folder of them)")
+    parser.add_argument("--model", type=Path, default=Path("models/current"), help="a model directory")
+    parser.add_argument("--worst", type=int, default=15, help="how many of the worst mistakes to list")
+    parser.add_argument("--no-context", action="store_true", help="ignore the customer's messages")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    try:
+        model = load_model(args.model)
+        examples = read_examples(args.data)
+    except (ModelLoadError, DataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    figures, probabilities = evaluate(model, examples, use_context=not args.no_context)
+    mistakes = worst_mistakes(model, examples, probabilities, args.worst)
+    print(format_quality(figures, f"model {model.version} on {args.data}{' (context ignored)' if args.no_context else ''}:"))
+    print()
+    print(format_mistakes(mistakes))
+    if args.json:
+        args.json.write_text(json.dumps({"model": model.version, "data": str(args.data), **figures,
+                                         "worst": mistakes}, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Quality figures shared by training (cross-validation) and evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
+from model.labels import FLAG_TONES, TONES
+
+FLAG_COLUMNS = [TONES.index(t) for t in sorted(FLAG_TONES)]
+MIN_SUPPORT = 20  # tones with fewer gold examples are left out of the "frequent" macro-F1
+
+
+def quality(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Per-tone precision/recall/F1/support, macro-F1 (all tones, and tones with >= MIN_SUPPORT), flag P/R/F1."""
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, labels=range(len(TONES)), zero_division=0)
+    per_tone = {t: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+                for i, t in enumerate(TONES)}
+    frequent = [t for t in TONES if per_tone[t]["support"] >= MIN_SUPPORT]
+    flag_true, flag_pred = y_true[:, FLAG_COLUMNS].any(axis=1), y_pred[:, FLAG_COLUMNS].any(axis=1)
+    fp, fr, ff, _ = precision_recall_fscore_support(flag_true, flag_pred, average="binary", zero_division=0)
+    return {
+        "per_tone": per_tone,
+        "macro_f1": float(np.mean(f)),
+        "frequent_tones": frequent,
+        "macro_f1_frequent": float(np.mean([per_tone[t]["f1"] for t in frequent])) if frequent else 0.0,
+        "flag": {"precision": float(fp), "recall": float(fr), "f1": float(ff), "support": int(flag_true.sum())},
+        "rows": int(len(y_true)),
+    }
+
+
+def best_thresholds(y_true: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
+    """Per tone, the probability cut-off with the best F1 on held-out (out-of-fold) probabilities."""
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    thresholds = {}
+    for i, tone in enumerate(TONES):
+        truth = y_true[:, i].astype(bool)
+        scores = [_f1(truth, probabilities[:, i] >= cut) for cut in grid]
+        thresholds[tone] = float(grid[int(np.argmax(scores))])
+    return thresholds
+
+
+def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    tp = np.sum(truth & predicted)
+    return 2 * tp / (truth.sum() + predicted.sum()) if truth.any() or predicted.any() else 0.0
+
+
+def format_quality(q: dict, title: str) -> str:
+    """A plain-text table of `quality`'s figures."""
+    lines = [title, f"{'tone':<14}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}"]
+    for tone, m in q["per_tone"].items():
+        lines.append(f"{tone:<14}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>9d}")
+    flag = q["flag"]
+    lines.append(f"{'flagged':<14}{flag['precision']:>10.3f}{flag['recall']:>8.3f}{flag['f1']:>8.3f}{flag['support']:>9d}")
+    lines.append(f"macro-F1 (5 tones) {q['macro_f1']:.3f}   "
+                 f"macro-F1 ({len(q['frequent_tones'])} tones with >= {MIN_SUPPORT} examples) {q['macro_f1_frequent']:.3f}   "
+                 f"flag F1 {flag['f1']:.3f}   rows {q['rows']}")
+    return "\n".join(lines)

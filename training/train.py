@@ -1,0 +1,138 @@
+"""`make train`: cross-validate, choose per-tone thresholds, fit on all data, write a model directory.
+
+    python -m training.train --data data/train --models models [--set C=2.0 --set use_context=false]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from model.artifact import library_versions, save_model
+from model.features import ModelConfig, as_rows, build_pipeline
+from model.labels import TONES
+from training.dataset import DataError, Example, data_hash, label_matrix, read_examples
+from training.metrics import best_thresholds, format_quality, quality
+
+CURRENT = "current"
+
+
+def rows_of(examples: list[Example]) -> np.ndarray:
+    return as_rows([e.reply for e in examples], [e.context for e in examples])
+
+
+def out_of_fold_probabilities(config: ModelConfig, rows: np.ndarray, y: np.ndarray, folds: int) -> np.ndarray:
+    """Each example's probabilities from a model fitted without it (shuffled K-fold, fixed seed)."""
+    oof = np.zeros(y.shape, dtype=np.float64)
+    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=0).split(rows):
+        oof[test_idx] = build_pipeline(config).fit(rows[train_idx], y[train_idx]).predict_proba(rows[test_idx])
+    return oof
+
+
+def cross_validate(config: ModelConfig, examples: list[Example], folds: int) -> tuple[dict[str, float], dict]:
+    """Thresholds chosen on out-of-fold probabilities, and the quality figures at those thresholds."""
+    y = label_matrix(examples)
+    oof = out_of_fold_probabilities(config, rows_of(examples), y, folds)
+    thresholds = best_thresholds(y, oof)
+    predicted = (oof >= np.array([thresholds[t] for t in TONES])).astype(int)
+    return thresholds, quality(y, predicted)
+
+
+def git_commit() -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=print) -> Path:
+    """Train on `data`, write ``models/<version>/`` and point ``models/current`` at it."""
+    started = time.perf_counter()
+    examples = read_examples(data)
+    y = label_matrix(examples)
+    positives = {t: int(y[:, i].sum()) for i, t in enumerate(TONES)}
+    empty = [t for t, n in positives.items() if n < folds]
+    if empty:
+        raise DataError(f"{data}: too few examples of {', '.join(empty)} to train (need at least {folds} each)")
+    log(f"training on {len(examples)} replies from {data}: " + ", ".join(f"{t} {n}" for t, n in positives.items()))
+    thresholds, cv = cross_validate(config, examples, folds)
+    log(format_quality(cv, f"cross-validated ({folds} folds), at the chosen thresholds:"))
+    pipeline = build_pipeline(config).fit(rows_of(examples), y)
+    digest = data_hash(data)
+    created = datetime.now(timezone.utc)
+    version = f"{created:%Y%m%d-%H%M%S}-{digest[:8]}"
+    metadata = {
+        "version": version,
+        "created_at": created.isoformat(timespec="seconds"),
+        "labels": list(TONES),
+        "thresholds": thresholds,
+        "config": config.to_dict(),
+        "libraries": library_versions(),
+        "python": platform.python_version(),
+        "git_commit": git_commit(),
+        "data": {"path": str(data), "sha256": digest, "rows": len(examples), "positives": positives},
+        "metrics": {"cross_validation": {"folds": folds, **cv}},
+        "training_seconds": round(time.perf_counter() - started, 1),
+    }
+    directory = save_model(pipeline, metadata, models / version)
+    link = models / CURRENT
+    staging = models / f".{CURRENT}.tmp"
+    staging.unlink(missing_ok=True)
+    staging.symlink_to(version)
+    staging.replace(link)
+    log(f"thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in thresholds.items()))
+    log(f"wrote {directory} ({metadata['training_seconds']} s); {link} -> {version}")
+    return directory
+
+
+def parse_overrides(pairs: list[str]) -> ModelConfig:
+    """``key=value`` pairs over the default `ModelConfig`, typed like the defaults."""
+    config = ModelConfig()
+    fields = {f.name: f for f in dataclasses.fields(ModelConfig)}
+    changes = {}
+    for pair in pairs:
+        key, _, raw = pair.partition("=")
+        if key not in fields:
+            raise SystemExit(f"error: unknown setting {key!r}; known: {', '.join(fields)}")
+        default = getattr(config, key)
+        if isinstance(default, bool):
+            changes[key] = raw.lower() in {"1", "true", "yes"}
+        elif raw.lower() == "none":
+            changes[key] = None
+        elif isinstance(default, (int, float)):
+            changes[key] = type(default)(raw)
+        else:
+            changes[key] = raw
+    return dataclasses.replace(config, **changes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path("data/train"), help="a JSONL file or a folder of them")
+    parser.add_argument("--models", type=Path, default=Path("models"), help="where model versions are written")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds and figures")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a model setting, e.g. C=2.0 or use_context=false")
+    args = parser.parse_args(argv)
+    try:
+        train(args.data, args.models, parse_overrides(args.overrides), args.folds)
+    except DataError as exc:
+        print(f"error: {exc}; nothing was trained", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
