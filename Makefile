@@ -10,12 +10,13 @@ MODELS     ?= models
 MODEL      ?= $(MODELS)/current
 HOST       ?= 127.0.0.1
 PORT       ?= 8000
+WORKERS    ?= 2
 
 .PHONY: help venv train eval serve test clean
 
 help: ## List the targets and their variables
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "Variables: DATA=$(DATA) MODEL=$(MODEL) HOST=$(HOST) PORT=$(PORT)"
+	@echo "Variables: DATA=$(DATA) MODEL=$(MODEL) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON_SYS) -m venv $(VENV)
@@ -33,6 +34,10 @@ $(MODEL)/metadata.json:
 eval: DATA = ../shared/eval/dev.jsonl
 eval: venv ## Evaluate MODEL on a labeled file (default DATA=../shared/eval/dev.jsonl)
 	$(PY) -m training.evaluate --data $(DATA) --model $(MODEL)
+
+serve: venv $(MODEL)/metadata.json ## Serve POST /classify under gunicorn on HOST:PORT (trains first if there is no model)
+	TONE_MODEL_DIR=$(MODEL) HOST=$(HOST) PORT=$(PORT) TONE_WORKERS=$(WORKERS) \
+		$(VENV)/bin/gunicorn --config service/gunicorn_conf.py
 
 test: venv ## Run the test suite (installs what it needs)
 	$(PY) -m pytest

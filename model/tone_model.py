@@ -15,6 +15,7 @@ from model.tokenizer import is_display_token, tokenise
 
 EVIDENCE_BLOCKS = frozenset({"reply_words", "reply_chars"})
 MAX_EVIDENCE = 5
+EVIDENCE_SHARE = 0.3  # a word is shown when it carries at least this share of the top word's weight
 
 
 class ToneResult(TypedDict):
@@ -28,9 +29,10 @@ class ToneModel:
     """A fitted pipeline with its per-tone thresholds and metadata."""
 
     def __init__(self, pipeline: Pipeline, metadata: dict, thresholds: dict[str, float] | None = None) -> None:
+        """`thresholds` overrides some or all of the thresholds stored in `metadata`."""
         self.pipeline = pipeline
         self.metadata = metadata
-        self.thresholds = dict(thresholds or metadata["thresholds"])
+        self.thresholds = {**metadata["thresholds"], **(thresholds or {})}
         self.scorer = LinearScorer(pipeline)
         missing = set(TONES) - set(self.thresholds)
         if missing:
@@ -78,7 +80,8 @@ class ToneModel:
             for word in owners:
                 score[word] += weight / len(owners)
         ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
-        return [word for word, _ in ranked[:MAX_EVIDENCE]]
+        top = ranked[0][1] if ranked else 0.0
+        return [word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top]
 
 
 def _contexts(texts: Sequence[str], contexts: Sequence[str] | None) -> list[str]:

@@ -1,0 +1,82 @@
+"""`make serve` for real: gunicorn on a free port on 127.0.0.1, called over HTTP."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def call(url: str, body: bytes | None = None, content_type: str = "application/json") -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type} if body else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def stop(process: subprocess.Popen) -> str:
+    """Stop `make serve` and its gunicorn processes; return what they printed."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    return process.communicate(timeout=20)[0].decode()
+
+
+@pytest.fixture(scope="module")
+def server(model_dir):
+    port = free_port()
+    process = subprocess.Popen(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if call(f"{base}/health")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        pytest.fail("make serve did not answer /health: " + stop(process))
+    yield base, process
+    stop(process)
+
+
+def test_make_serve_answers_over_http(server, tone_model):
+    base, _ = server
+    status, body = call(f"{base}/classify", json.dumps({"text": "😊😊", "context": "裤子收到了,很薄很皱,版型也不好"}).encode())
+    assert status == 200 and body["flagged"] is True and body["model_version"] == tone_model.version
+    status, body = call(f"{base}/classify", json.dumps({"items": [{"text": "已发货"}] * 64}).encode())
+    assert status == 200 and len(body["results"]) == 64
+
+
+def test_make_serve_refuses_bad_input_with_json(server):
+    base, _ = server
+    assert call(f"{base}/classify", b"{oops")[1]["error"]["code"] == "invalid_json"
+    assert call(f"{base}/classify", b'{"text": "x"}', "text/plain")[0] == 415
+    assert call(f"{base}/missing")[0] == 404
+    status, body = call(f"{base}/classify", b'{"text": "' + b"a" * (1024 * 1024 + 10) + b'"}')
+    assert status == 413 and body["error"]["code"] == "payload_too_large"
+
+
+def test_make_serve_runs_gunicorn_and_logs_requests_without_text(server):
+    base, process = server
+    call(f"{base}/classify", json.dumps({"text": "暗号甲乙丙"}).encode())
+    output = stop(process)
+    assert "gunicorn" in output.lower() and "Booting worker" in output
+    assert "POST /classify 200" in output and "暗号甲乙丙" not in output
