@@ -11,8 +11,11 @@ MODEL      ?= $(MODELS)/current
 HOST       ?= 127.0.0.1
 PORT       ?= 8000
 WORKERS    ?= 2
+IN         ?= data/sample/chats.csv
+OUT        ?= audit-report
+JOBS       ?= 2
 
-.PHONY: help venv train eval serve test clean
+.PHONY: help venv train eval ablation serve audit report-png test clean
 
 help: ## List the targets and their variables
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,9 +38,21 @@ eval: DATA = ../shared/eval/dev.jsonl
 eval: venv ## Evaluate MODEL on a labeled file (default DATA=../shared/eval/dev.jsonl)
 	$(PY) -m training.evaluate --data $(DATA) --model $(MODEL)
 
+ablation: venv ## What each model setting buys, by cross-validation on DATA (and, for information, on EVAL)
+	$(PY) -m training.ablation --data $(DATA) $(if $(EVAL),--eval $(EVAL))
+
 serve: venv $(MODEL)/metadata.json ## Serve POST /classify under gunicorn on HOST:PORT (trains first if there is no model)
 	TONE_MODEL_DIR=$(MODEL) HOST=$(HOST) PORT=$(PORT) TONE_WORKERS=$(WORKERS) \
 		$(VENV)/bin/gunicorn --config service/gunicorn_conf.py
+
+audit: venv $(MODEL)/metadata.json ## Audit a chat log: make audit IN=chats.csv OUT=audit-report/ [COLUMNS=.. ROLES=.. JOBS=2]
+	$(PY) -m audit --in $(IN) --out $(OUT) --model $(MODEL) --jobs $(JOBS) \
+		$(if $(COLUMNS),--columns '$(COLUMNS)') $(if $(ROLES),--roles '$(ROLES)')
+
+report-png: ## Render OUT/report.html to OUT/report.png in headless Chromium (apt-get install chromium)
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+		--disable-sync --no-first-run --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1200,2400 \
+		--screenshot=$(OUT)/report.png file://$(abspath $(OUT))/report.html
 
 test: venv ## Run the test suite (installs what it needs)
 	$(PY) -m pytest

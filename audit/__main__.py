@@ -1,0 +1,55 @@
+"""`make audit`: audit an exported chat log.
+
+    python -m audit --in chats.csv --out audit-report/ [--columns chat_id=会话ID,role=发送方,text=内容]
+                    [--roles 买家=customer,客服=agent] [--jobs 2] [--model models/current]
+
+Input: CSV or JSONL, optionally .gz, one message per row in order within each chat, with columns
+chat_id, role, text and optionally time, agent_id. Output folder: replies.csv, rejects.csv,
+summary.json and report.html, written to a temporary folder and renamed into place when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from audit.reader import AuditInputError, parse_mapping
+from audit.run import BATCH_SIZE, run_audit
+from model import ModelLoadError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m audit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--in", dest="source", type=Path, required=True, help="the chat log (.csv/.jsonl, optionally .gz)")
+    parser.add_argument("--out", type=Path, default=Path("audit-report"), help="the output folder (replaced when done)")
+    parser.add_argument("--model", type=Path, default=Path("models/current"), help="the model directory")
+    parser.add_argument("--columns", help="field=column pairs for other column names, e.g. chat_id=会话ID,text=内容")
+    parser.add_argument("--roles", help="value=customer|agent pairs for other role values, e.g. 顾客=customer")
+    parser.add_argument("--format", choices=["csv", "jsonl"], help="the input format when the name does not tell")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="classifier processes")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="replies per classification batch")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    if args.jobs < 1 or args.batch_size < 1:
+        parser.error("--jobs and --batch-size must be at least 1")
+    try:
+        summary = run_audit(args.source, args.out, args.model,
+                            columns=parse_mapping(args.columns, "--columns"), roles=parse_mapping(args.roles, "--roles"),
+                            file_format=args.format, jobs=args.jobs, batch_size=args.batch_size,
+                            progress=None if args.quiet else sys.stderr)
+    except (AuditInputError, ModelLoadError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no output was written", file=sys.stderr)
+        return 130
+    print(f"{summary['accounting']['line']}; flagged {summary['flagged']:,} of {summary['agent_replies']:,} replies "
+          f"({summary['flag_rate']:.1%}); wrote {args.out}/ (replies.csv, rejects.csv, summary.json, report.html)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""Streaming chat-log rows from CSV or JSONL files, plain or gzip-compressed.
+
+Every physical row comes out either as a `Message` or as a `Reject` with its line number and reason,
+so that the audit can account for every row it read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+REQUIRED = ("chat_id", "role", "text")
+OPTIONAL = ("time", "agent_id")
+DEFAULT_ROLES = {
+    "customer": "customer", "agent": "agent", "买家": "customer", "客服": "agent",
+    "user": "customer", "staff": "agent", "顾客": "customer", "客户": "customer", "buyer": "customer",
+    "seller": "agent",
+}
+csv.field_size_limit(1 << 24)
+
+
+class AuditInputError(ValueError):
+    """The input as a whole cannot be read (missing file, unknown format, missing columns)."""
+
+
+@dataclass(frozen=True)
+class Message:
+    line: int
+    chat_id: str
+    role: str  # "customer" or "agent"
+    text: str
+    time: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    reason: str
+    raw: str
+
+
+def parse_mapping(spec: str | None, what: str) -> dict[str, str]:
+    """``"a=b,c=d"`` -> ``{"a": "b", "c": "d"}``; an empty or missing spec gives ``{}``."""
+    mapping = {}
+    for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise AuditInputError(f"{what}: {part!r} is not name=value")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+class ChatLogReader:
+    """Reads one chat-log file; iterate it for `Message`s and `Reject`s in file order."""
+
+    def __init__(self, path: str | Path, columns: dict[str, str] | None = None,
+                 roles: dict[str, str] | None = None, file_format: str | None = None) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise AuditInputError(f"{self.path}: no such file")
+        self.format = file_format or _format_of(self.path)
+        unknown = set(columns or {}) - set(REQUIRED + OPTIONAL)
+        if unknown:
+            raise AuditInputError(f"--columns: unknown field {', '.join(sorted(unknown))}; "
+                                  f"fields are {', '.join(REQUIRED + OPTIONAL)}")
+        self.columns = {field: (columns or {}).get(field, field) for field in REQUIRED + OPTIONAL}
+        self.roles = {**DEFAULT_ROLES, **{k: v for k, v in (roles or {}).items()}}
+        bad_roles = {v for v in self.roles.values() if v not in ("customer", "agent")}
+        if bad_roles:
+            raise AuditInputError(f"--roles: a role must map to customer or agent, not {', '.join(sorted(bad_roles))}")
+        self.size = self.path.stat().st_size
+        self._raw: BinaryIO | None = None
+
+    def bytes_read(self) -> int:
+        """How far into the file (compressed bytes for gzip) the reader is, for progress and ETA."""
+        return self._raw.tell() if self._raw and not self._raw.closed else self.size
+
+    def __iter__(self) -> Iterator[Message | Reject]:
+        with self.path.open("rb") as raw:
+            self._raw = raw
+            stream: BinaryIO = gzip.GzipFile(fileobj=raw) if _is_gzip(raw) else raw
+            text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+            try:
+                yield from (self._jsonl(text) if self.format == "jsonl" else self._csv(text))
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise AuditInputError(f"{self.path}: cannot read past this point: {exc}") from None
+
+    def _csv(self, text: io.TextIOWrapper) -> Iterator[Message | Reject]:
+        reader = csv.reader(text)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise AuditInputError(f"{self.path}: the file is empty (no header row)") from None
+        except csv.Error as exc:
+            raise AuditInputError(f"{self.path}: not a readable CSV file: {exc}") from None
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        missing = [f"{f} (column {self.columns[f]!r})" for f in REQUIRED if self.columns[f] not in header]
+        if missing:
+            raise AuditInputError(f"{self.path}: missing column {', '.join(missing)}; the header has "
+                                  f"{', '.join(header)}; map other names with --columns")
+        index = {field: header.index(name) for field, name in self.columns.items() if name in header}
+        line = 1
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                line = reader.line_num
+                yield Reject(line, f"broken CSV row: {exc}", "")
+                continue
+            start, line = line + 1, reader.line_num
+            if not fields:
+                continue
+            if len(fields) < len(header):
+                yield Reject(start, f"row has {len(fields)} fields; the header has {len(header)}", _clip(fields))
+                continue
+            yield self._message(start, {f: fields[i] for f, i in index.items()}, fields)
+
+    def _jsonl(self, text: io.TextIOWrapper) -> Iterator[Message | Reject]:
+        for line, raw in enumerate(text, 1):
+            if not raw.strip():
+                continue
+            if _has_bad_bytes(raw):
+                yield Reject(line, "bad encoding: not UTF-8", _clip(raw))
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError as exc:
+                yield Reject(line, f"broken JSON line: {exc.msg}", _clip(raw))
+                continue
+            if not isinstance(record, dict):
+                yield Reject(line, "JSON line is not an object", _clip(raw))
+                continue
+            values = {field: record.get(name) for field, name in self.columns.items()}
+            yield self._message(line, values, raw)
+
+    def _message(self, line: int, values: dict, raw: str | list[str]) -> Message | Reject:
+        if any(_has_bad_bytes(v) for v in values.values() if isinstance(v, str)):
+            return Reject(line, "bad encoding: not UTF-8", _clip(raw))
+        for field in REQUIRED:
+            value = values.get(field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                reason = "empty text" if field == "text" else f"missing {field}"
+                return Reject(line, reason, _clip(raw))
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                return Reject(line, f"{field} is not text", _clip(raw))
+        if not isinstance(values["text"], str):
+            return Reject(line, "text is not text", _clip(raw))
+        role = self.roles.get(str(values["role"]).strip()) or self.roles.get(str(values["role"]).strip().lower())
+        if role is None:
+            return Reject(line, f"unknown role {str(values['role'])[:40]!r}; map it with --roles", _clip(raw))
+        return Message(line=line, chat_id=str(values["chat_id"]).strip(), role=role, text=values["text"],
+                       time=_text(values.get("time")), agent_id=_text(values.get("agent_id")))
+
+
+def _format_of(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
+    kind = suffixes[-1] if suffixes else ""
+    if kind in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if kind in (".csv", ".tsv", ".txt") and kind != ".tsv":
+        return "csv"
+    raise AuditInputError(f"{path}: cannot tell the format from the name; use .csv or .jsonl (optionally .gz), "
+                          f"or say --format csv|jsonl")
+
+
+def _is_gzip(raw: BinaryIO) -> bool:
+    magic = raw.read(2)
+    raw.seek(0)
+    return magic == b"\x1f\x8b"
+
+
+def _has_bad_bytes(value: str) -> bool:
+    """True when decoding met bytes that are not UTF-8 (kept as lone surrogates by ``surrogateescape``)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _clip(raw: str | list[str]) -> str:
+    """The row as text for rejects.csv: CSV fields re-joined, undecodable bytes as '?', at most 300 chars."""
+    text = ",".join(raw) if isinstance(raw, list) else raw
+    return text.encode("utf-8", "replace").decode("utf-8")[:300].rstrip("\r\n")

@@ -1,0 +1,82 @@
+"""The shipped training data: schema, labels, no duplicates, no copies of evaluation or corpus texts, balance."""
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from conftest import ROOT, SHARED
+from model import TONES
+from training.dataset import read_examples
+
+TRAIN = ROOT / "data" / "train"
+MIN_ROWS, MIN_POSITIVES = 8000, 1000
+SPAN = 14  # a shared run of this many characters with an evaluation text counts as a near-copy
+
+
+def normal(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", text).lower()
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return read_examples(TRAIN)
+
+
+def protected_replies(*names: str) -> list[str]:
+    texts = []
+    for name in names:
+        for line in (SHARED / name).open(encoding="utf-8"):
+            texts.append(normal(json.loads(line).get("reply", "")))
+    return texts
+
+
+def test_every_line_has_the_guide_schema():
+    for file in sorted(TRAIN.glob("*.jsonl")):
+        for number, line in enumerate(file.open(encoding="utf-8"), 1):
+            row = json.loads(line)
+            assert isinstance(row["context"], str) and isinstance(row["reply"], str) and row["reply"].strip(), (file, number)
+            assert isinstance(row["labels"], list) and set(row["labels"]) <= set(TONES), (file, number)
+            assert len(row["labels"]) == len(set(row["labels"])), (file, number)
+
+
+def test_no_duplicate_replies_under_the_same_context(examples):
+    counts = Counter((e.context, e.reply) for e in examples)
+    assert [pair for pair, n in counts.items() if n > 1] == []
+
+
+def test_size_and_balance(examples):
+    positives = Counter(t for e in examples for t in e.labels)
+    assert len(examples) >= MIN_ROWS
+    assert {t: positives[t] for t in TONES if positives[t] < MIN_POSITIVES} == {}
+    assert sum(1 for e in examples if not e.labels) >= MIN_POSITIVES  # neutral replies too
+
+
+def test_variety_of_lengths_contexts_and_emoji(examples):
+    lengths = [len(e.reply) for e in examples]
+    assert sum(n <= 4 for n in lengths) >= 200 and sum(n >= 40 for n in lengths) >= 500
+    assert sum(1 for e in examples if e.context) / len(examples) > 0.7
+    assert sum(1 for e in examples if re.search(r"\[[^\]]{1,4}\]|[\U0001F300-\U0001FAFF]", e.reply)) >= 300
+
+
+def test_the_same_reply_appears_under_contexts_with_different_labels(examples):
+    by_reply: dict[str, set] = {}
+    for e in examples:
+        by_reply.setdefault(e.reply, set()).add(e.labels)
+    assert sum(1 for labels in by_reply.values() if len(labels) > 1) >= 200
+
+
+def test_no_copies_of_corpus_or_evaluation_replies(examples):
+    protected = set(t for t in protected_replies("eval/dev.jsonl", "eval/dev-challenge.jsonl", "corpora/replies.jsonl")
+                    if len(t) >= 8)
+    copies = [e.where for e in examples if normal(e.reply) in protected]
+    assert copies == []
+
+
+def test_no_near_copies_of_evaluation_replies(examples):
+    spans = {t[i:i + SPAN] for t in protected_replies("eval/dev.jsonl", "eval/dev-challenge.jsonl")
+             for i in range(len(t) - SPAN + 1)}
+    near = [e.where for e in examples
+            if any(normal(e.reply)[i:i + SPAN] in spans for i in range(len(normal(e.reply)) - SPAN + 1))]
+    assert near == []

@@ -1,0 +1,75 @@
+"""`make ablation`: what each model setting buys, by cross-validation on the training data.
+
+Each row changes one setting of the default `ModelConfig` and reports the cross-validated
+macro-F1 and flag F1 (the figures settings are chosen by); with ``--eval FILE`` it also reports,
+for information only, the same figures on a labeled evaluation file.
+
+    python -m training.ablation --data data/train [--eval ../shared/eval/dev.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from model.features import ModelConfig, as_rows, build_pipeline
+from model.labels import TONES
+from training.dataset import DataError, read_examples
+from training.metrics import quality
+from training.train import cross_validate, label_matrix, rows_of
+
+VARIANTS: dict[str, dict] = {
+    "default": {},
+    "no context words": {"use_context": False},
+    "no pair signals": {"use_pair": False},
+    "reply only (no context, no pair)": {"use_context": False, "use_pair": False},
+    "word unigrams only": {"word_ngram_max": 1},
+    "word 1-3 grams": {"word_ngram_max": 3},
+    "char 2-4 grams": {"char_ngram_min": 2, "char_ngram_max": 4},
+    "char 1-2 grams": {"char_ngram_max": 2},
+    "raw tf (no sublinear)": {"sublinear_tf": False},
+    "no class weights": {"class_weight": None},
+    "C=1": {"C": 1.0},
+    "C=16": {"C": 16.0},
+    "min_df=1": {"min_df": 1},
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path("data/train"))
+    parser.add_argument("--eval", type=Path, help="a labeled file to report on (information only)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--only", nargs="*", help="run only these variants")
+    args = parser.parse_args(argv)
+    try:
+        examples = read_examples(args.data)
+        held = read_examples(args.eval) if args.eval else None
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{'variant':<36}{'CV macro-F1':>12}{'CV flag F1':>11}" + (f"{'eval macro-F1*':>16}{'eval flag F1':>13}" if held else ""))
+    for name, change in VARIANTS.items():
+        if args.only and name not in args.only:
+            continue
+        config = dataclasses.replace(ModelConfig(), **change)
+        thresholds, cv = cross_validate(config, examples, args.folds)
+        line = f"{name:<36}{cv['macro_f1']:>12.3f}{cv['flag']['f1']:>11.3f}"
+        if held:
+            pipeline = build_pipeline(config).fit(rows_of(examples), label_matrix(examples))
+            probabilities = pipeline.predict_proba(as_rows([e.reply for e in held], [e.context for e in held]))
+            predicted = (probabilities >= np.array([thresholds[t] for t in TONES])).astype(int)
+            q = quality(label_matrix(held), predicted)
+            line += f"{q['macro_f1_frequent']:>16.3f}{q['flag']['f1']:>13.3f}"
+        print(line, flush=True)
+    if held:
+        print("* macro-F1 over the tones with at least 20 examples in the evaluation file")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
