@@ -15,7 +15,7 @@ IN         ?= data/sample/chats.csv
 OUT        ?= audit-report
 JOBS       ?= 2
 
-.PHONY: help venv train eval ablation serve audit report-png test clean
+.PHONY: help venv train eval ablation serve audit report-png bench test clean
 
 help: ## List the targets and their variables
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,9 @@ report-png: ## Render OUT/report.html to OUT/report.png in headless Chromium (ap
 	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
 		--disable-sync --no-first-run --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1200,2400 \
 		--screenshot=$(OUT)/report.png file://$(abspath $(OUT))/report.html
+
+bench: venv $(MODEL)/metadata.json ## Speed, memory and cost side by side with peers and floors (QUICK=1: about a minute)
+	$(PY) -m bench --model $(MODEL) $(if $(QUICK),--quick)
 
 test: venv ## Run the test suite (installs what it needs)
 	$(PY) -m pytest

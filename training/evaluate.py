@@ -17,6 +17,7 @@ from model.labels import TONES
 from model.tone_model import ToneModel
 from training.dataset import DataError, Example, label_matrix, read_examples
 from training.metrics import format_quality, quality
+from training.peers import peers
 
 
 def evaluate(model: ToneModel, examples: list[Example], use_context: bool = True) -> tuple[dict, np.ndarray]:
@@ -44,6 +45,22 @@ def worst_mistakes(model: ToneModel, examples: list[Example], probabilities: np.
     return mistakes
 
 
+def peer_figures(examples: list[Example]) -> list[tuple[str, dict]]:
+    """The peers' quality on the same examples."""
+    y = label_matrix(examples)
+    return [(peer.name, quality(y, peer.labels([e.reply for e in examples]))) for peer in peers()]
+
+
+def format_comparison(rows: list[tuple[str, dict]]) -> str:
+    lines = ["side by side on the same file:",
+             f"{'':<22}{'macro-F1 (frequent)':>20}{'macro-F1 (5)':>14}{'flag P':>8}{'flag R':>8}{'flag F1':>9}"]
+    for name, q in rows:
+        f = q["flag"]
+        lines.append(f"{name:<22}{q['macro_f1_frequent']:>20.3f}{q['macro_f1']:>14.3f}"
+                     f"{f['precision']:>8.3f}{f['recall']:>8.3f}{f['f1']:>9.3f}")
+    return "\n".join(lines)
+
+
 def format_mistakes(mistakes: list[dict]) -> str:
     lines = [f"worst {len(mistakes)} mistakes (most confident first):"]
     for m in mistakes:
@@ -61,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=15, help="how many of the worst mistakes to list")
     parser.add_argument("--no-context", action="store_true", help="ignore the customer's messages")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--no-peers", action="store_true", help="skip the keyword-rule and SnowNLP peers")
     args = parser.parse_args(argv)
     try:
         model = load_model(args.model)
@@ -71,11 +89,15 @@ def main(argv: list[str] | None = None) -> int:
     figures, probabilities = evaluate(model, examples, use_context=not args.no_context)
     mistakes = worst_mistakes(model, examples, probabilities, args.worst)
     print(format_quality(figures, f"model {model.version} on {args.data}{' (context ignored)' if args.no_context else ''}:"))
+    others = [] if args.no_peers else peer_figures(examples)
+    print()
+    print(format_comparison([(f"model {model.version[-8:]}", figures), *others]))
     print()
     print(format_mistakes(mistakes))
     if args.json:
         args.json.write_text(json.dumps({"model": model.version, "data": str(args.data), **figures,
-                                         "worst": mistakes}, ensure_ascii=False, indent=2), encoding="utf-8")
+                                         "peers": dict(others), "worst": mistakes},
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 
