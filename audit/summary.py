@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from audit.complaints import is_complaint
+from model.cues import is_complaint
 from model.labels import FLAG_TONES, TONES
 from model.tone_model import ToneResult
 
@@ -18,7 +18,7 @@ DEFINITIONS = {
                "last spoke, joined by commas (last 300 characters)",
     "flagged": "a reply labeled dismissive or hostile",
     "flag_rate": "flagged replies / agent replies",
-    "complaint": "a customer turn containing one of the cue words in audit/complaints.py; counted once, on the "
+    "complaint": "a customer turn containing one of the complaint cue words in model/cues.py; counted once, on the "
                  "first agent reply after it",
     "complaints.answered_flagged": "complaints whose first reply was flagged",
     "complaints.answered_without_apology": "complaints whose first reply was not apologetic",

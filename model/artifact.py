@@ -17,6 +17,7 @@ import joblib
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import Pipeline
 
+from model.features import FEATURES_VERSION
 from model.tone_model import ToneModel
 
 PIPELINE_FILE = "model.joblib"
@@ -63,6 +64,9 @@ def load_model(directory: str | Path, thresholds: dict[str, float] | None = None
     if mismatched or not wanted:
         detail = ", ".join(f"{n} {w} (installed {h})" for n, (w, h) in mismatched.items()) or "no library versions"
         raise ModelLoadError(f"model at {directory} was made with {detail}; retrain it with `make train`")
+    if metadata.get("features_version") != FEATURES_VERSION:
+        raise ModelLoadError(f"model at {directory} was made by feature code version {metadata.get('features_version')}, "
+                             f"this code is version {FEATURES_VERSION}; retrain it with `make train`")
     with warnings.catch_warnings():
         warnings.simplefilter("error", InconsistentVersionWarning)
         try:
@@ -75,4 +79,9 @@ def load_model(directory: str | Path, thresholds: dict[str, float] | None = None
             raise ModelLoadError(f"cannot read {directory / PIPELINE_FILE}: {exc}") from None
     if not isinstance(pipeline, Pipeline):
         raise ModelLoadError(f"{directory / PIPELINE_FILE} does not hold a scikit-learn Pipeline")
-    return ToneModel(pipeline, metadata, thresholds)
+    try:
+        model = ToneModel(pipeline, metadata, thresholds)
+        model.predict(["您好,请问有什么可以帮您"], ["在吗"])
+    except Exception as exc:  # whatever a foreign or stale pipeline raises, it is not a usable model
+        raise ModelLoadError(f"model at {directory} does not work with this code: {exc!r}") from None
+    return model

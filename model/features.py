@@ -7,7 +7,9 @@ The model reads rows of two text columns, ``(reply, context)``. Each block of fe
 - ``reply_chars``: character n-grams of the normalised reply (robust to segmentation and typos);
 - ``context_words``: words of the customer's message, in their own namespace;
 - ``pair``: signals about the pair: reply length, questions on both sides, whether the reply takes
-  up the customer's words, and the customer's words crossed with the reply's length.
+  up the customer's words, the kind of customer message (complaint, thanks, question; `cues`)
+  crossed with the reply's length and words, and optionally the customer's words crossed with the
+  reply's length.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from model.tokenizer import normalise, tokenise
+from model.cues import message_kinds
+from model.tokenizer import is_display_token, normalise, tokenise
 
 REPLY, CONTEXT = 0, 1
+FEATURES_VERSION = 2  # bump whenever an analyzer's output changes: older models are then refused
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class ModelConfig:
     sublinear_tf: bool = True
     use_context: bool = True
     use_pair: bool = True
+    cross_kind_with_reply: bool = True
+    cross_context_words: bool = False
     C: float = 4.0
     class_weight: str | None = "balanced"
 
@@ -71,26 +77,33 @@ def length_bucket(text: str) -> str:
 class PairSignals:
     """Analyzer over a ``(reply, context)`` row: what the reply does with the customer's message."""
 
+    def __init__(self, cross_kind_with_reply: bool = True, cross_context_words: bool = False) -> None:
+        self.cross_kind_with_reply = cross_kind_with_reply
+        self.cross_context_words = cross_context_words
+
     def __call__(self, row: np.ndarray) -> list[str]:
         reply, context = str(row[REPLY]), str(row[CONTEXT])
-        reply_norm, reply_tokens = normalise(reply), tokenise(reply)
-        size = length_bucket(reply_norm)
-        signals = [f"len={size}"]
-        if all(t in _NO_CONTENT or not t.isalnum() or t.startswith("[") for t in reply_tokens):
-            signals.append("reply=no_content")
+        reply_tokens, context_norm = tokenise(reply), normalise(context)
+        size = length_bucket(normalise(reply))
+        no_content = all(t in _NO_CONTENT or not t.isalnum() or t.startswith("[") for t in reply_tokens)
+        signals = [f"len={size}"] + (["reply=no_content"] if no_content else [])
         if "?" in reply_tokens:
             signals.append("reply=question")
+        kinds = message_kinds(context_norm)
+        for kind in kinds:
+            signals += [f"kind={kind}", f"{kind}|len={size}"] + ([f"{kind}|no_content"] if no_content else [])
+            if self.cross_kind_with_reply:
+                signals.extend(f"{kind}|{t}" for t in set(reply_tokens) if is_display_token(t))
+        if not context_norm:
+            return signals
         context_tokens = tokenise(context)
-        if not context_tokens:
-            return signals + ["ctx=none"]
-        if "?" in context_tokens:
-            signals.append("ctx=question")
-        signals.append(f"ctx_len={length_bucket(normalise(context))}")
+        signals.append(f"ctx_len={length_bucket(context_norm)}")
         words = {t for t in context_tokens if len(t) >= 2 and t.isalnum()}
         if words:
             shared = len(words.intersection(reply_tokens)) / len(words)
             signals.append("overlap=none" if shared == 0 else "overlap=some" if shared < 0.3 else "overlap=high")
-        signals.extend(f"{t}|{size}" for t in set(context_tokens))
+        if self.cross_context_words:
+            signals.extend(f"{t}|{size}" for t in set(context_tokens))
         return signals
 
 
@@ -106,7 +119,8 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
     if config.use_context:
         blocks.append(("context_words", TfidfVectorizer(analyzer=WordNgrams(1, prefix="c:"), **common), CONTEXT))
     if config.use_pair:
-        blocks.append(("pair", TfidfVectorizer(analyzer=PairSignals(), **common), [REPLY, CONTEXT]))
+        pair = PairSignals(config.cross_kind_with_reply, config.cross_context_words)
+        blocks.append(("pair", TfidfVectorizer(analyzer=pair, **common), [REPLY, CONTEXT]))
     classifier = LogisticRegression(
         C=config.C, class_weight=config.class_weight, solver="liblinear", max_iter=1000, random_state=0)
     return Pipeline([

@@ -57,7 +57,7 @@ class LinearScorer:
 
     def vectorise(self, rows: np.ndarray) -> sparse.csr_matrix:
         """TF-IDF features of ``(reply, context)`` rows, exactly as the fitted `ColumnTransformer` makes them."""
-        indptr, indices, values = [0], [], []
+        indptr, indices, values, filled = [0], [], [], 0
         for row in rows:
             for block in self.blocks:
                 counts = Counter(block.analyze(row[block.column]))
@@ -72,7 +72,8 @@ class LinearScorer:
                 weights /= np.sqrt(weights @ weights)
                 indices.append(idx + block.offset)
                 values.append(weights)
-            indptr.append(sum(len(i) for i in indices))
+                filled += len(idx)
+            indptr.append(filled)
         n_features = self.coef.shape[1]
         if not indices:
             return sparse.csr_matrix((len(rows), n_features))

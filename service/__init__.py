@@ -23,7 +23,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     model = load_model(app.config["MODEL_DIR"], thresholds=app.config["THRESHOLDS"])
     warm_up()
-    model.predict(["您好,请问有什么可以帮您"], ["在吗"])
     app.extensions["tone_model"] = model
     register_error_handlers(app)
     install_access_log(app)

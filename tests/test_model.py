@@ -105,6 +105,17 @@ def test_a_model_made_with_other_library_versions_is_refused(model_dir, tmp_path
         load_model(copy)
 
 
+def test_a_model_made_by_other_feature_code_is_refused(model_dir, tmp_path):
+    copy = tmp_path / "stale-model"
+    copy.mkdir()
+    (copy / "model.joblib").write_bytes((model_dir / "model.joblib").read_bytes())
+    meta = json.loads((model_dir / "metadata.json").read_text(encoding="utf-8"))
+    meta["features_version"] = -1
+    (copy / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="feature code version -1"):
+        load_model(copy)
+
+
 @pytest.mark.parametrize("broken", ["missing", "not-json", "truncated"])
 def test_a_broken_model_directory_is_refused_with_a_message(model_dir, tmp_path, broken):
     copy = tmp_path / "broken"

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from model.artifact import library_versions, save_model
-from model.features import ModelConfig, as_rows, build_pipeline
+from model.features import FEATURES_VERSION, ModelConfig, as_rows, build_pipeline
 from model.labels import TONES
 from training.dataset import DataError, Example, data_hash, label_matrix, read_examples
 from training.metrics import best_thresholds, format_quality, quality
@@ -79,6 +79,7 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
         "labels": list(TONES),
         "thresholds": thresholds,
         "config": config.to_dict(),
+        "features_version": FEATURES_VERSION,
         "libraries": library_versions(),
         "python": platform.python_version(),
         "git_commit": git_commit(),
