@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
@@ -46,14 +47,15 @@ class LinearScorer:
                 vocabulary=dict(vectorizer.vocabulary_), idf=vectorizer.idf_.copy(),
                 sublinear=vectorizer.sublinear_tf, offset=features.output_indices_[name].start))
             names.extend(vectorizer.get_feature_names_out())
-        estimators = pipeline.named_steps["classify"].estimators_
+        linear, scaling = zip(*map(_linear_part, pipeline.named_steps["classify"].estimators_))
         self.blocks: tuple[_Block, ...] = tuple(blocks)
         self.feature_names = np.asarray(names, dtype=object)
         self.block_of_feature = np.concatenate(
             [np.full(len(b.vocabulary), i) for i, b in enumerate(self.blocks)]) if blocks else np.zeros(0)
-        self.coef = np.vstack([e.coef_.ravel() for e in estimators])  # (tones, features)
-        self.intercept = np.array([e.intercept_[0] for e in estimators])
+        self.coef = np.vstack([e.coef_.ravel() for e in linear])  # (tones, features)
+        self.intercept = np.array([e.intercept_[0] for e in linear])
         self.coef_t = np.ascontiguousarray(self.coef.T)
+        self.platt_a, self.platt_b = (np.array(v, dtype=np.float64) for v in zip(*scaling))
 
     def vectorise(self, rows: np.ndarray) -> sparse.csr_matrix:
         """TF-IDF features of ``(reply, context)`` rows, exactly as the fitted `ColumnTransformer` makes them."""
@@ -81,9 +83,9 @@ class LinearScorer:
             (np.concatenate(values), np.concatenate(indices), np.asarray(indptr)), shape=(len(rows), n_features))
 
     def probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
-        """Per-tone probabilities, shape ``(rows, tones)``."""
+        """Per-tone probabilities, shape ``(rows, tones)``: ``1 / (1 + exp(a * logit + b))``."""
         logits = features @ self.coef_t + self.intercept
-        return 1.0 / (1.0 + np.exp(-logits))
+        return 1.0 / (1.0 + np.exp(self.platt_a * logits + self.platt_b))
 
     def contributions(self, features: sparse.csr_matrix, row: int, tone: int) -> list[tuple[str, str, float]]:
         """``(block name, feature, weight x value)`` of one row's non-zero features for one tone."""
@@ -92,3 +94,12 @@ class LinearScorer:
         scores = vals * self.coef[tone, idx]
         return [(self.blocks[self.block_of_feature[j]].name, self.feature_names[j], s)
                 for j, s in zip(idx, scores)]
+
+
+def _linear_part(estimator) -> tuple[object, tuple[float, float]]:
+    """A tone's logistic regression and the Platt scaling ``(a, b)`` over its logit (``(-1, 0)``: none)."""
+    if isinstance(estimator, CalibratedClassifierCV):
+        [calibrated] = estimator.calibrated_classifiers_
+        [sigmoid] = calibrated.calibrators
+        return calibrated.estimator, (float(sigmoid.a_), float(sigmoid.b_))
+    return estimator, (-1.0, 0.0)

@@ -19,7 +19,7 @@ import numpy as np
 from model.features import ModelConfig, as_rows, build_pipeline
 from model.labels import TONES
 from training.dataset import DataError, read_examples
-from training.metrics import quality
+from training.metrics import calibration_error, quality
 from training.train import cross_validate, label_matrix, rows_of
 
 VARIANTS: dict[str, dict] = {
@@ -38,6 +38,7 @@ VARIANTS: dict[str, dict] = {
     "C=1": {"C": 1.0},
     "C=16": {"C": 16.0},
     "min_df=1": {"min_df": 1},
+    "no calibration": {"calibration": "none"},
 }
 
 
@@ -54,19 +55,21 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{'variant':<36}{'CV macro-F1':>12}{'CV flag F1':>11}" + (f"{'eval macro-F1*':>16}{'eval flag F1':>13}" if held else ""))
+    print(f"{'variant':<36}{'CV macro-F1':>12}{'CV flag F1':>11}{'CV ECE':>8}"
+          + (f"{'eval macro-F1*':>16}{'eval flag F1':>13}{'eval ECE':>9}" if held else ""))
     for name, change in VARIANTS.items():
         if args.only and name not in args.only:
             continue
         config = dataclasses.replace(ModelConfig(), **change)
-        thresholds, cv = cross_validate(config, examples, args.folds)
-        line = f"{name:<36}{cv['macro_f1']:>12.3f}{cv['flag']['f1']:>11.3f}"
+        thresholds, cv, _ = cross_validate(config, examples, args.folds)
+        line = f"{name:<36}{cv['macro_f1']:>12.3f}{cv['flag']['f1']:>11.3f}{cv['calibration_error']['all']:>8.3f}"
         if held:
             pipeline = build_pipeline(config).fit(rows_of(examples), label_matrix(examples))
             probabilities = pipeline.predict_proba(as_rows([e.reply for e in held], [e.context for e in held]))
             predicted = (probabilities >= np.array([thresholds[t] for t in TONES])).astype(int)
             q = quality(label_matrix(held), predicted)
-            line += f"{q['macro_f1_frequent']:>16.3f}{q['flag']['f1']:>13.3f}"
+            ece = calibration_error(label_matrix(held), probabilities)["all"]
+            line += f"{q['macro_f1_frequent']:>16.3f}{q['flag']['f1']:>13.3f}{ece:>9.3f}"
         print(line, flush=True)
     if held:
         print("* macro-F1 over the tones with at least 20 examples in the evaluation file")

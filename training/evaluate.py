@@ -16,8 +16,9 @@ from model.artifact import ModelLoadError, load_model
 from model.labels import TONES
 from model.tone_model import ToneModel
 from training.dataset import DataError, Example, label_matrix, read_examples
-from training.metrics import format_quality, quality
+from training.metrics import calibration_error, format_quality, quality
 from training.peers import peers
+from training.plots import precision_recall_curves, reliability_diagram
 
 
 def evaluate(model: ToneModel, examples: list[Example], use_context: bool = True) -> tuple[dict, np.ndarray]:
@@ -25,7 +26,9 @@ def evaluate(model: ToneModel, examples: list[Example], use_context: bool = True
     contexts = [e.context for e in examples] if use_context else None
     probabilities = model.probabilities([e.reply for e in examples], contexts)
     cut = np.array([model.thresholds[t] for t in TONES])
-    return quality(label_matrix(examples), (probabilities >= cut).astype(int)), probabilities
+    y = label_matrix(examples)
+    return {**quality(y, (probabilities >= cut).astype(int)),
+            "calibration_error": calibration_error(y, probabilities)}, probabilities
 
 
 def worst_mistakes(model: ToneModel, examples: list[Example], probabilities: np.ndarray, n: int) -> list[dict]:
@@ -79,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-context", action="store_true", help="ignore the customer's messages")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--no-peers", action="store_true", help="skip the keyword-rule and SnowNLP peers")
+    parser.add_argument("--plots", type=Path, help="write reliability.png and precision_recall.png for this file here")
     args = parser.parse_args(argv)
     try:
         model = load_model(args.model)
@@ -89,11 +93,20 @@ def main(argv: list[str] | None = None) -> int:
     figures, probabilities = evaluate(model, examples, use_context=not args.no_context)
     mistakes = worst_mistakes(model, examples, probabilities, args.worst)
     print(format_quality(figures, f"model {model.version} on {args.data}{' (context ignored)' if args.no_context else ''}:"))
+    print(f"expected calibration error {figures['calibration_error']['all']:.4f} "
+          f"({', '.join(f'{t} {v:.3f}' for t, v in figures['calibration_error']['per_tone'].items())})")
     others = [] if args.no_peers else peer_figures(examples)
     print()
     print(format_comparison([(f"model {model.version[-8:]}", figures), *others]))
     print()
     print(format_mistakes(mistakes))
+    if args.plots:
+        args.plots.mkdir(parents=True, exist_ok=True)
+        y = label_matrix(examples)
+        reliability_diagram(y, probabilities, args.plots / "reliability.png", f"{model.version} on {args.data.name}")
+        precision_recall_curves(y, probabilities, args.plots / "precision_recall.png",
+                                f"{model.version} on {args.data.name}", model.thresholds)
+        print(f"wrote {args.plots}/reliability.png and precision_recall.png")
     if args.json:
         args.json.write_text(json.dumps({"model": model.version, "data": str(args.data), **figures,
                                          "peers": dict(others), "worst": mistakes},

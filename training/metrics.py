@@ -56,3 +56,16 @@ def format_quality(q: dict, title: str) -> str:
                  f"macro-F1 ({len(q['frequent_tones'])} tones with >= {MIN_SUPPORT} examples) {q['macro_f1_frequent']:.3f}   "
                  f"flag F1 {flag['f1']:.3f}   rows {q['rows']}")
     return "\n".join(lines)
+
+
+def calibration_error(y_true: np.ndarray, probabilities: np.ndarray, bins: int = 10) -> dict:
+    """Expected calibration error over every (reply, tone) probability, and per tone (equal-width bins)."""
+
+    def ece(truth: np.ndarray, p: np.ndarray) -> float:
+        which = np.minimum((p * bins).astype(int), bins - 1)
+        gaps = [abs(p[which == b].mean() - truth[which == b].mean()) * np.sum(which == b)
+                for b in range(bins) if np.any(which == b)]
+        return float(sum(gaps) / len(p)) if len(p) else 0.0
+
+    return {"all": ece(y_true.ravel().astype(float), probabilities.ravel()),
+            "per_tone": {t: ece(y_true[:, i].astype(float), probabilities[:, i]) for i, t in enumerate(TONES)}}

@@ -21,7 +21,8 @@ from model.artifact import library_versions, save_model
 from model.features import FEATURES_VERSION, ModelConfig, as_rows, build_pipeline
 from model.labels import TONES
 from training.dataset import DataError, Example, data_hash, label_matrix, read_examples
-from training.metrics import best_thresholds, format_quality, quality
+from training.metrics import best_thresholds, calibration_error, format_quality, quality
+from training.plots import precision_recall_curves, reliability_diagram
 
 CURRENT = "current"
 
@@ -38,13 +39,13 @@ def out_of_fold_probabilities(config: ModelConfig, rows: np.ndarray, y: np.ndarr
     return oof
 
 
-def cross_validate(config: ModelConfig, examples: list[Example], folds: int) -> tuple[dict[str, float], dict]:
-    """Thresholds chosen on out-of-fold probabilities, and the quality figures at those thresholds."""
+def cross_validate(config: ModelConfig, examples: list[Example], folds: int) -> tuple[dict[str, float], dict, np.ndarray]:
+    """Thresholds chosen on out-of-fold probabilities, the quality figures at those thresholds, and the probabilities."""
     y = label_matrix(examples)
     oof = out_of_fold_probabilities(config, rows_of(examples), y, folds)
     thresholds = best_thresholds(y, oof)
     predicted = (oof >= np.array([thresholds[t] for t in TONES])).astype(int)
-    return thresholds, quality(y, predicted)
+    return thresholds, {**quality(y, predicted), "calibration_error": calibration_error(y, oof)}, oof
 
 
 def git_commit() -> str:
@@ -67,8 +68,9 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
     if empty:
         raise DataError(f"{data}: too few examples of {', '.join(empty)} to train (need at least {folds} each)")
     log(f"training on {len(examples)} replies from {data}: " + ", ".join(f"{t} {n}" for t, n in positives.items()))
-    thresholds, cv = cross_validate(config, examples, folds)
+    thresholds, cv, oof = cross_validate(config, examples, folds)
     log(format_quality(cv, f"cross-validated ({folds} folds), at the chosen thresholds:"))
+    log(f"expected calibration error (out of fold): {cv['calibration_error']['all']:.4f}")
     pipeline = build_pipeline(config).fit(rows_of(examples), y)
     digest = data_hash(data)
     created = datetime.now(timezone.utc)
@@ -88,6 +90,9 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
         "training_seconds": round(time.perf_counter() - started, 1),
     }
     directory = save_model(pipeline, metadata, models / version)
+    reliability_diagram(y, oof, directory / "reliability.png", f"{version}: out-of-fold reliability")
+    precision_recall_curves(y, oof, directory / "precision_recall.png", f"{version}: out-of-fold precision-recall",
+                            thresholds)
     link = models / CURRENT
     staging = models / f".{CURRENT}.tmp"
     staging.unlink(missing_ok=True)
