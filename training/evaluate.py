@@ -15,6 +15,7 @@ import numpy as np
 from model.artifact import ModelLoadError, load_model
 from model.labels import TONES
 from model.tone_model import ToneModel
+from training.checklist import format_checklist, run_checklist
 from training.dataset import DataError, Example, label_matrix, read_examples
 from training.metrics import calibration_error, format_quality, quality
 from training.peers import peers
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     print(format_quality(figures, f"model {model.version} on {args.data}{' (context ignored)' if args.no_context else ''}:"))
     print(f"expected calibration error {figures['calibration_error']['all']:.4f} "
           f"({', '.join(f'{t} {v:.3f}' for t, v in figures['calibration_error']['per_tone'].items())})")
+    behaviour = run_checklist(model)
+    print(format_checklist(behaviour))
     others = [] if args.no_peers else peer_figures(examples)
     print()
     print(format_comparison([(f"model {model.version[-8:]}", figures), *others]))
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.plots}/reliability.png and precision_recall.png")
     if args.json:
         args.json.write_text(json.dumps({"model": model.version, "data": str(args.data), **figures,
-                                         "peers": dict(others), "worst": mistakes},
+                                         "peers": dict(others), "behaviour_suite": behaviour, "worst": mistakes},
                                         ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
