@@ -1,14 +1,20 @@
-"""Flask service: ``POST /classify``, ``GET /health``, ``GET /openapi.json``."""
+"""Flask service: ``POST /classify``, ``GET /health``, ``GET /openapi.json``, ``POST /feedback``, ``/label``,
+``POST /admin/reload``."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from model import load_model
+from pathlib import Path
+
+from feedback.store import FeedbackStore, default_url
 from model.tokenizer import warm_up
 from service import config as settings
 from service.access_log import install_access_log
+from service.admin import admin_api
 from service.errors import register_error_handlers
+from service.feedback_views import feedback_api
+from service.model_holder import ModelHolder
 from service.views import api
 
 
@@ -21,10 +27,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    model = load_model(app.config["MODEL_DIR"], thresholds=app.config["THRESHOLDS"])
+    state = Path(app.config["STATE_DIR"])
+    app.extensions["model_holder"] = ModelHolder(app.config["MODEL_DIR"], app.config["THRESHOLDS"], state / "active-model")
+    app.extensions["feedback_store"] = FeedbackStore(app.config["FEEDBACK_URL"] or default_url(state))
     warm_up()
-    app.extensions["tone_model"] = model
     register_error_handlers(app)
     install_access_log(app)
-    app.register_blueprint(api)
+    for blueprint in (api, feedback_api, admin_api):
+        app.register_blueprint(blueprint)
     return app

@@ -8,9 +8,15 @@
 | TONE_MAX_BODY_BYTES    | MAX_CONTENT_LENGTH   | 1048576 (1 MB)   |
 | TONE_THRESHOLDS        | THRESHOLDS           | the model's own  |
 | TONE_LOG_TEXT          | LOG_TEXT             | 0                |
+| TONE_STATE_DIR         | STATE_DIR            | var/             |
+| TONE_FEEDBACK_URL      | FEEDBACK_URL         | SQLite file in STATE_DIR |
+| TONE_ADMIN_TOKEN       | ADMIN_TOKEN          | unset: admin endpoints off |
+| TONE_LABEL_QUEUE       | LABEL_QUEUE          | unset: /label has nothing to label |
 | TONE_WORKERS           | (gunicorn workers)   | 2                |
 
 TONE_THRESHOLDS overrides some or all per-tone thresholds: ``dismissive=0.4,hostile=0.5``.
+TONE_FEEDBACK_URL is any SQLAlchemy database URL, e.g. ``postgresql+psycopg://user@host/db``.
+STATE_DIR also holds ``active-model``, through which a model switch reaches every worker.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "THRESHOLDS": {},
     "LOG_TEXT": False,
+    "STATE_DIR": str(ROOT / "var"),
+    "FEEDBACK_URL": "",
+    "ADMIN_TOKEN": "",
+    "LABEL_QUEUE": "",
 }
 _ENV_NAMES = {"MAX_BODY_BYTES": "MAX_CONTENT_LENGTH"}
 

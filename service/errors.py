@@ -6,7 +6,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 _HTTP_CODES = {
-    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
     415: "unsupported_media_type",
 }
 

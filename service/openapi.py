@@ -51,6 +51,26 @@ def openapi_document(config: Mapping) -> dict:
             "/health": {"get": {"summary": "Ready, with the model version", "responses": {"200": {
                 "description": "ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}},
+            "/feedback": {"post": {
+                "summary": "What the agent did with a verdict, or the labels a person says are right",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Feedback"}}}},
+                "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["id", "stored"],
+                    "properties": {"id": {"type": "integer"}, "stored": {"type": "boolean"}}}}}},
+                    "400": error_response, "413": error_response, "415": error_response}}},
+            "/label": {"get": {"summary": "The labeling page (HTML, keyboard shortcuts)", "responses": {"200": {
+                "description": "HTML page", "content": {"text/html": {}}}}}},
+            "/label/items": {"get": {"summary": "Items of the labeling queue not yet saved", "responses": {"200": {
+                "description": "items", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelItems"}}}},
+                "404": error_response}}},
+            "/admin/reload": {"post": {
+                "summary": "Switch every worker to a new model version (Authorization: Bearer TONE_ADMIN_TOKEN)",
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"model_dir": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "switched", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["status", "model_version"], "properties": {
+                        "status": {"type": "string"}, "model_version": {"type": "string"}, "model_dir": {"type": "string"}}}}}},
+                    "401": error_response, "403": error_response, "409": error_response}}},
         },
         "components": {"schemas": {
             "Reply": reply,
@@ -62,5 +82,20 @@ def openapi_document(config: Mapping) -> dict:
                 "status": {"type": "string", "enum": ["ok"]}, "model_version": {"type": "string"},
                 "labels": {"type": "array", "items": tone}}},
             "Error": error,
+            "Feedback": {**reply, "required": ["text", "model_version", "action"], "properties": {
+                **reply["properties"],
+                "model_version": {"type": "string", "minLength": 1},
+                "action": {"type": "string", "enum": ["sent_anyway", "revised", "correct_labels"]},
+                "labels": {"type": "array", "items": tone, "description": "required with correct_labels; [] is neutral"},
+                "prediction": {"type": "object", "description": "what /classify returned",
+                               "properties": {"labels": {"type": "array", "items": tone}}},
+                "agent_id": {"type": "string", "maxLength": 128}, "chat_id": {"type": "string", "maxLength": 128},
+                "item_id": {"type": "string", "maxLength": 128}}},
+            "LabelItems": {"type": "object", "required": ["items", "tones"], "properties": {
+                "items": {"type": "array", "items": {"type": "object", "required": ["item_id", "text", "context"],
+                          "properties": {"item_id": {"type": "string"}, "text": {"type": "string"},
+                                         "context": {"type": "string"},
+                                         "suggested": {"type": "array", "items": tone}}}},
+                "tones": {"type": "array", "items": tone}, "queue": {"type": ["string", "null"]}}},
         }},
     }

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Request
 
+from feedback.store import ACTIONS
+from model.labels import TONES
 from service.errors import APIError
 
 
@@ -72,3 +74,38 @@ def _bad(where: str, code: str, message: str) -> APIError:
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
             int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def feedback_of(payload: dict, max_chars: int) -> dict:
+    """The fields of a ``POST /feedback`` body, checked: the reply, what the service said, what the person did."""
+    text, context = reply_of(payload, max_chars)
+    action = payload.get("action")
+    if action not in ACTIONS:
+        raise APIError(400, "invalid_action", f"'action' must be one of {', '.join(ACTIONS)}")
+    version = payload.get("model_version")
+    if not isinstance(version, str) or not version.strip():
+        raise APIError(400, "invalid_model_version", "'model_version' is required: the version that classified the reply")
+    prediction = payload.get("prediction", {})
+    if not isinstance(prediction, dict):
+        raise APIError(400, "invalid_prediction", "'prediction' must be the object /classify returned")
+    predicted = _tones(prediction.get("labels", []), "prediction.labels")
+    labels = payload.get("labels")
+    if action == "correct_labels" and labels is None:
+        raise APIError(400, "missing_labels", "'labels' is required with action correct_labels ([] for neutral)")
+    extras = {}
+    for name in ("agent_id", "chat_id", "item_id"):
+        value = payload.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > 128):
+            raise APIError(400, f"invalid_{name}", f"'{name}' must be a string of at most 128 characters")
+        extras[name] = value
+    return {"action": action, "text": text, "context": context, "model_version": version.strip(),
+            "predicted_labels": predicted, "labels": None if labels is None else _tones(labels, "labels"), **extras}
+
+
+def _tones(value: Any, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise APIError(400, "invalid_labels", f"'{name}' must be a list of tone names")
+    unknown = sorted(set(value) - set(TONES))
+    if unknown:
+        raise APIError(400, "invalid_labels", f"'{name}' has unknown tones {', '.join(unknown)}; known: {', '.join(TONES)}")
+    return [t for t in TONES if t in value]

@@ -12,7 +12,7 @@ api = Blueprint("api", __name__)
 
 
 def tone_model() -> ToneModel:
-    return current_app.extensions["tone_model"]
+    return current_app.extensions["model_holder"].current()
 
 
 @api.post("/classify")

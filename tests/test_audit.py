@@ -118,7 +118,7 @@ def test_context_tracker_forgets_the_oldest_chat_past_its_limit():
 def test_audit_results_equal_the_service(tmp_path, model_dir):
     from service import create_app
     _, out = audit(tmp_path, model_dir, (HEADER + GOOD_CHAT).encode())
-    client = create_app({"MODEL_DIR": str(model_dir)}).test_client()
+    client = create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path / "state")}).test_client()
     rows = read_csv(out / "replies.csv")
     body = client.post("/classify", json={"items": [{"text": r["text"], "context": r["context"]} for r in rows]}).get_json()
     for row, result in zip(rows, body["results"]):

@@ -39,10 +39,11 @@ def stop(process: subprocess.Popen) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(model_dir):
+def server(model_dir, tmp_path_factory):
     port = free_port()
+    env = {**os.environ, "TONE_STATE_DIR": str(tmp_path_factory.mktemp("serve-state"))}
     process = subprocess.Popen(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

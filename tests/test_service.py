@@ -14,8 +14,8 @@ SEED = {"text": "😊😊", "context": "裤子收到了,很薄很皱,版型也�
 
 
 @pytest.fixture(scope="module")
-def app(model_dir):
-    return create_app({"MODEL_DIR": str(model_dir), "TESTING": True})
+def app(model_dir, tmp_path_factory):
+    return create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path_factory.mktemp("state")), "TESTING": True})
 
 
 @pytest.fixture()
@@ -132,14 +132,16 @@ def test_wrong_method_or_path_gets_a_json_error(client, method, path, status, co
     assert response.status_code == status and response.get_json()["error"]["code"] == code
 
 
-def test_limits_come_from_the_config(model_dir):
-    small = create_app({"MODEL_DIR": str(model_dir), "MAX_TEXT_CHARS": 5, "MAX_ITEMS": 2}).test_client()
+def test_limits_come_from_the_config(model_dir, tmp_path):
+    small = create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path), "MAX_TEXT_CHARS": 5,
+                        "MAX_ITEMS": 2}).test_client()
     assert small.post("/classify", json={"text": "好的好的好的"}).get_json()["error"]["code"] == "text_too_long"
     assert small.post("/classify", json={"items": [{"text": "好"}] * 3}).get_json()["error"]["code"] == "too_many_items"
 
 
-def test_environment_variables_configure_the_service(model_dir, monkeypatch):
+def test_environment_variables_configure_the_service(model_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("TONE_MODEL_DIR", str(model_dir))
+    monkeypatch.setenv("TONE_STATE_DIR", str(tmp_path))
     monkeypatch.setenv("TONE_MAX_ITEMS", "1")
     monkeypatch.setenv("TONE_THRESHOLDS", "dismissive=0.99,hostile=0.99")
     app = create_app()
@@ -172,14 +174,15 @@ def test_access_log_has_one_line_per_request_without_the_text(client):
     assert "裤子" not in line and "😊" not in line
 
 
-def test_access_log_shows_the_text_only_when_asked(model_dir):
+def test_access_log_shows_the_text_only_when_asked(model_dir, tmp_path):
     lines: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
     logger = logging.getLogger("tone.access")
     logger.addHandler(handler)
     try:
-        create_app({"MODEL_DIR": str(model_dir), "LOG_TEXT": True}).test_client().post("/classify", json=SEED)
+        create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path), "LOG_TEXT": True}).test_client().post(
+            "/classify", json=SEED)
     finally:
         logger.removeHandler(handler)
     assert "裤子" in lines[0]
