@@ -46,6 +46,7 @@ class FeedbackStore:
         self.url = url
         self._engine: Engine | None = None
         self._pid = -1
+        self.engine  # noqa: B018 - create the table (and WAL mode) now, before any worker forks
 
     @property
     def engine(self) -> Engine:
@@ -96,7 +97,9 @@ def _connect(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL is a property of the file, set once; switching it takes a lock that would fail under load
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
     else:

@@ -20,8 +20,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def call(url: str, body: bytes | None = None, content_type: str = "application/json") -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type} if body else {})
+def call(url: str, body: bytes | None = None, content_type: str = "application/json",
+         headers: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=body, headers={
+        **({"Content-Type": content_type} if body else {}), **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -38,6 +40,17 @@ def stop(process: subprocess.Popen) -> str:
     return process.communicate(timeout=20)[0].decode()
 
 
+def wait_for_health(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if call(f"{base}/health")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("make serve did not answer /health: " + stop(process))
+
+
 @pytest.fixture(scope="module")
 def server(model_dir, tmp_path_factory):
     port = free_port()
@@ -45,15 +58,7 @@ def server(model_dir, tmp_path_factory):
     process = subprocess.Popen(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if call(f"{base}/health")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        pytest.fail("make serve did not answer /health: " + stop(process))
+    wait_for_health(base, process)
     yield base, process
     stop(process)
 
