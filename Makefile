@@ -14,8 +14,14 @@ WORKERS    ?= 2
 IN         ?= data/sample/chats.csv
 OUT        ?= audit-report
 JOBS       ?= 2
+EXTRA      ?=
+EXTRA_WEIGHT ?= 3
+FOLDS      ?= 5
+COMPARE    ?=
+N          ?= 200
+CORRECTIONS ?= var/corrections.jsonl
 
-.PHONY: help venv train eval ablation serve audit report-png bench test clean
+.PHONY: help venv train eval ablation serve audit report-png label export-feedback bench test clean
 
 help: ## List the targets and their variables
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,15 +34,16 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed ## Create .venv from the pinned requirements
 
-train: venv ## Train on DATA (a JSONL file or folder), write models/<version>, point models/current at it
-	$(PY) -m training.train --data $(DATA) --models $(MODELS)
+train: venv ## Train on DATA (+ EXTRA files x EXTRA_WEIGHT), write models/<version>, point models/current at it
+	$(PY) -m training.train --data $(DATA) --models $(MODELS) --folds $(FOLDS) --extra-weight $(EXTRA_WEIGHT) \
+		$(foreach f,$(EXTRA),--extra $(f))
 
 $(MODEL)/metadata.json:
 	$(MAKE) train
 
 eval: DATA = ../shared/eval/dev.jsonl
-eval: venv ## Evaluate MODEL on a labeled file (default DATA=../shared/eval/dev.jsonl)
-	$(PY) -m training.evaluate --data $(DATA) --model $(MODEL)
+eval: venv ## Evaluate MODEL on a labeled file (default DATA=../shared/eval/dev.jsonl); COMPARE=other/model side by side
+	$(PY) -m training.evaluate --data $(DATA) --model $(MODEL) $(if $(COMPARE),--compare $(COMPARE))
 
 ablation: venv ## What each model setting buys, by cross-validation on DATA (and, for information, on EVAL)
 	$(PY) -m training.ablation --data $(DATA) $(if $(EVAL),--eval $(EVAL))
@@ -45,14 +52,22 @@ serve: venv $(MODEL)/metadata.json ## Serve POST /classify under gunicorn on HOS
 	TONE_MODEL_DIR=$(MODEL) HOST=$(HOST) PORT=$(PORT) TONE_WORKERS=$(WORKERS) \
 		$(VENV)/bin/gunicorn --config service/gunicorn_conf.py
 
-audit: venv $(MODEL)/metadata.json ## Audit a chat log: make audit IN=chats.csv OUT=audit-report/ [COLUMNS=.. ROLES=.. JOBS=2]
+audit: venv $(MODEL)/metadata.json ## Audit a chat log: make audit IN=chats.csv OUT=audit-report/ [COLUMN_MAP=.. ROLE_MAP=.. JOBS=2]
 	$(PY) -m audit --in $(IN) --out $(OUT) --model $(MODEL) --jobs $(JOBS) \
-		$(if $(COLUMNS),--columns '$(COLUMNS)') $(if $(ROLES),--roles '$(ROLES)')
+		$(if $(COLUMN_MAP),--columns '$(COLUMN_MAP)') $(if $(ROLE_MAP),--roles '$(ROLE_MAP)')
 
 report-png: ## Render OUT/report.html to OUT/report.png in headless Chromium (apt-get install chromium)
 	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
 		--disable-sync --no-first-run --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1200,2400 \
 		--screenshot=$(OUT)/report.png file://$(abspath $(OUT))/report.html
+
+label: OUT = to-label.jsonl
+label: venv $(MODEL)/metadata.json ## Pick the N replies of a chat log the model is least sure of: make label IN=chats.csv N=200 OUT=to-label.jsonl
+	$(PY) -m training.label_queue --in $(IN) --n $(N) --out $(OUT) \
+		--model $(MODEL) $(if $(COLUMN_MAP),--columns '$(COLUMN_MAP)') $(if $(ROLE_MAP),--roles '$(ROLE_MAP)')
+
+export-feedback: venv ## Write the labels corrected in the chat tool or on /label to CORRECTIONS (var/corrections.jsonl)
+	$(PY) -m feedback export --out $(CORRECTIONS)
 
 bench: venv $(MODEL)/metadata.json ## Speed, memory and cost side by side with peers and floors (QUICK=1: about a minute)
 	$(PY) -m bench --model $(MODEL) $(if $(QUICK),--quick)

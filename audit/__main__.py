@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from audit.reader import AuditInputError, parse_mapping
+from feedback.store import FeedbackStore, default_url
 from audit.run import BATCH_SIZE, run_audit
 from model import ModelLoadError
 
@@ -32,14 +33,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="classifier processes")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="replies per classification batch")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--feedback", default=os.environ.get("TONE_FEEDBACK_URL", ""),
+                        help="feedback database URL for the save rate (default: the service's store in "
+                             "$TONE_STATE_DIR or var/, when it exists)")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.batch_size < 1:
         parser.error("--jobs and --batch-size must be at least 1")
+    store_file = Path(os.environ.get("TONE_STATE_DIR", "var")) / "feedback.sqlite3"
+    feedback_url = args.feedback or (default_url(store_file.parent) if store_file.exists() else "")
     try:
         summary = run_audit(args.source, args.out, args.model,
                             columns=parse_mapping(args.columns, "--columns"), roles=parse_mapping(args.roles, "--roles"),
                             file_format=args.format, jobs=args.jobs, batch_size=args.batch_size,
-                            progress=None if args.quiet else sys.stderr)
+                            progress=None if args.quiet else sys.stderr,
+                            feedback=FeedbackStore(feedback_url) if feedback_url else None)
     except (AuditInputError, ModelLoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -51,6 +51,7 @@ def report_html(s: dict) -> str:
         "<h2 id='worst-replies'>Worst replies · 最需要改进的回复</h2>",
         _worst_table(s["worst_replies"]),
         "<h2 id='per-agent'>Per agent · 客服明细</h2>", _agent_table(s["per_agent"]),
+        _save_rate(s.get("save_rate")),
         "<h2>Definitions · 口径</h2><ul>" + "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>" for k, v in s["definitions"].items()) + "</ul>",
         "</body></html>",
     ]
@@ -128,6 +129,18 @@ def _agent_table(per_agent: dict) -> str:
         for agent, v in sorted(per_agent.items()))
     return (f"<table id='table-per-agent'><tr><th>agent</th><th>replies</th><th>flagged</th><th>flag rate</th>{head}</tr>"
             f"{rows}</table>")
+
+
+def _save_rate(saves: dict | None) -> str:
+    if not saves:
+        return ""
+    rows = [("all", saves["overall"])] + [(f"agent {a}", v) for a, v in saves["per_agent"].items()] + [
+        (f"tone {t}", v) for t, v in saves["per_tone"].items()]
+    body = "".join(f"<tr><td>{_e(k)}</td><td>{v['revised']:,}</td><td>{v['sent_anyway']:,}</td><td>{v['rate']:.1%}</td></tr>"
+                   for k, v in rows)
+    return ("<h2 id='save-rate'>Save rate · 拦截后修改率</h2>"
+            f"<p class='small'>{_e(saves['definition'])}</p><table id='table-save-rate'><tr><th></th><th>revised</th>"
+            f"<th>sent anyway</th><th>save rate</th></tr>{body}</table>")
 
 
 def _e(value) -> str:

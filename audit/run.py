@@ -16,7 +16,9 @@ from audit.chats import ContextTracker
 from audit.classify import BatchClassifier
 from audit.reader import ChatLogReader, Message, Reject
 from audit.report import render_report
+from audit.save_rate import save_rate
 from audit.summary import Reply, Summary
+from feedback.store import FeedbackStore
 from model.labels import TONES
 from model.tone_model import ToneResult
 
@@ -56,15 +58,19 @@ def reply_row(reply: Reply, result: ToneResult) -> list:
 
 def run_audit(source: Path, out: Path, model_dir: Path, *, columns: dict | None = None, roles: dict | None = None,
               file_format: str | None = None, jobs: int = 2, batch_size: int = BATCH_SIZE,
-              progress: TextIO | None = sys.stderr) -> dict:
-    """Audit one chat log into `out` (replies.csv, rejects.csv, summary.json, report.html); return the summary."""
+              progress: TextIO | None = sys.stderr, feedback: FeedbackStore | None = None) -> dict:
+    """Audit one chat log into `out` (replies.csv, rejects.csv, summary.json, report.html); return the summary.
+
+    With a `feedback` store that holds verdicts on flagged replies, the summary also gives the save rate.
+    """
     reader = ChatLogReader(source, columns, roles, file_format)
     staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         with BatchClassifier(model_dir, jobs) as classifier:
-            summary = _audit_into(staging, reader, classifier, batch_size, Progress(reader, progress))
+            summary = _audit_into(staging, reader, classifier, batch_size, Progress(reader, progress),
+                                  save_rate(feedback) if feedback else None)
         render_report(summary, staging / "report.html")
         _replace(staging, out)
     except BaseException:
@@ -74,7 +80,7 @@ def run_audit(source: Path, out: Path, model_dir: Path, *, columns: dict | None 
 
 
 def _audit_into(folder: Path, reader: ChatLogReader, classifier: BatchClassifier, batch_size: int,
-                progress: Progress) -> dict:
+                progress: Progress, saves: dict | None) -> dict:
     tracker, summary = ContextTracker(), Summary()
     rows_read = customers = rejected = 0
     reasons: Counter = Counter()
@@ -118,6 +124,8 @@ def _audit_into(folder: Path, reader: ChatLogReader, classifier: BatchClassifier
         progress.update(rows_read, final=True)
     result = summary.to_dict(source=str(reader.path), model_version=classifier.model.version, rows_read=rows_read,
                              customer_messages=customers, rejected=rejected, reject_reasons=reasons)
+    if saves:
+        result["save_rate"] = saves
     result["worst_replies"] = summary.worst()
     (folder / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result

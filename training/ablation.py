@@ -39,6 +39,8 @@ VARIANTS: dict[str, dict] = {
     "C=16": {"C": 16.0},
     "min_df=1": {"min_df": 1},
     "no calibration": {"calibration": "none"},
+    "context: last 40 characters": {"context_chars": 40},
+    "context: last 80 characters": {"context_chars": 80},
 }
 
 

@@ -65,6 +65,19 @@ def format_comparison(rows: list[tuple[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def format_versions(data: Path, a: tuple[str, dict], b: tuple[str, dict]) -> str:
+    """Two model versions' figures on the same file, with the change from the first to the second."""
+    (name_a, qa), (name_b, qb) = a, b
+    rows = [(f"{t} F1", qa["per_tone"][t]["f1"], qb["per_tone"][t]["f1"]) for t in TONES]
+    rows += [("macro-F1 (frequent)", qa["macro_f1_frequent"], qb["macro_f1_frequent"]),
+             ("macro-F1 (5 tones)", qa["macro_f1"], qb["macro_f1"]),
+             ("flag F1", qa["flag"]["f1"], qb["flag"]["f1"]),
+             ("calibration error", qa["calibration_error"]["all"], qb["calibration_error"]["all"])]
+    lines = [f"two model versions on {data}:", f"{'':<22}{name_a[-24:]:>26}{name_b[-24:]:>26}{'change':>9}"]
+    lines += [f"{label:<22}{x:>26.3f}{y:>26.3f}{y - x:>+9.3f}" for label, x, y in rows]
+    return "\n".join(lines)
+
+
 def format_mistakes(mistakes: list[dict]) -> str:
     lines = [f"worst {len(mistakes)} mistakes (most confident first):"]
     for m in mistakes:
@@ -79,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help="a labeled JSONL file (or folder of them)")
     parser.add_argument("--model", type=Path, default=Path("models/current"), help="a model directory")
+    parser.add_argument("--compare", type=Path, help="a second model directory to compare on the same file")
     parser.add_argument("--worst", type=int, default=15, help="how many of the worst mistakes to list")
     parser.add_argument("--no-context", action="store_true", help="ignore the customer's messages")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -87,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         model = load_model(args.model)
+        other = load_model(args.compare) if args.compare else None
         examples = read_examples(args.data)
     except (ModelLoadError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -103,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     print(format_comparison([(f"model {model.version[-8:]}", figures), *others]))
     print()
     print(format_mistakes(mistakes))
+    if other is not None:
+        print()
+        print(format_versions(args.data, (model.version, figures), (other.version, evaluate(other, examples)[0])))
     if args.plots:
         args.plots.mkdir(parents=True, exist_ok=True)
         y = label_matrix(examples)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import dataclasses
 import platform
 import subprocess
@@ -31,18 +32,34 @@ def rows_of(examples: list[Example]) -> np.ndarray:
     return as_rows([e.reply for e in examples], [e.context for e in examples])
 
 
-def out_of_fold_probabilities(config: ModelConfig, rows: np.ndarray, y: np.ndarray, folds: int) -> np.ndarray:
-    """Each example's probabilities from a model fitted without it (shuffled K-fold, fixed seed)."""
+def out_of_fold_probabilities(config: ModelConfig, rows: np.ndarray, y: np.ndarray, folds: int,
+                              groups: np.ndarray | None = None) -> np.ndarray:
+    """Each example's probabilities from a model fitted without it (shuffled K-fold, fixed seed).
+
+    Rows with the same group (copies of one weighted example) always fall in the same fold.
+    """
+    groups = np.arange(len(rows)) if groups is None else groups
+    unique = np.unique(groups)
     oof = np.zeros(y.shape, dtype=np.float64)
-    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=0).split(rows):
+    for train_groups, _ in KFold(folds, shuffle=True, random_state=0).split(unique):
+        train_idx = np.isin(groups, unique[train_groups])
+        test_idx = ~train_idx
         oof[test_idx] = build_pipeline(config).fit(rows[train_idx], y[train_idx]).predict_proba(rows[test_idx])
     return oof
 
 
-def cross_validate(config: ModelConfig, examples: list[Example], folds: int) -> tuple[dict[str, float], dict, np.ndarray]:
+def weighted(examples: list[Example], extra: list[Example], weight: int) -> tuple[list[Example], np.ndarray]:
+    """`examples` then each `extra` example `weight` times, with the group (original example) of every row."""
+    rows = examples + [e for e in extra for _ in range(weight)]
+    groups = np.concatenate([np.arange(len(examples)), len(examples) + np.repeat(np.arange(len(extra)), weight)])
+    return rows, groups.astype(np.int64)
+
+
+def cross_validate(config: ModelConfig, examples: list[Example], folds: int,
+                   groups: np.ndarray | None = None) -> tuple[dict[str, float], dict, np.ndarray]:
     """Thresholds chosen on out-of-fold probabilities, the quality figures at those thresholds, and the probabilities."""
     y = label_matrix(examples)
-    oof = out_of_fold_probabilities(config, rows_of(examples), y, folds)
+    oof = out_of_fold_probabilities(config, rows_of(examples), y, folds, groups)
     thresholds = best_thresholds(y, oof)
     predicted = (oof >= np.array([thresholds[t] for t in TONES])).astype(int)
     return thresholds, {**quality(y, predicted), "calibration_error": calibration_error(y, oof)}, oof
@@ -58,21 +75,27 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
-def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=print) -> Path:
-    """Train on `data`, write ``models/<version>/`` and point ``models/current`` at it."""
+def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=print,
+          extra: list[Path] | None = None, extra_weight: int = 1) -> Path:
+    """Train on `data` (plus `extra` files, each row counted `extra_weight` times), write ``models/<version>/``
+    next to the older versions, and point ``models/current`` at it."""
     started = time.perf_counter()
-    examples = read_examples(data)
+    extra = extra or []
+    extra_examples = [e for path in extra for e in read_examples(path)]
+    examples, groups = weighted(read_examples(data), extra_examples, extra_weight)
     y = label_matrix(examples)
     positives = {t: int(y[:, i].sum()) for i, t in enumerate(TONES)}
     empty = [t for t, n in positives.items() if n < folds]
     if empty:
         raise DataError(f"{data}: too few examples of {', '.join(empty)} to train (need at least {folds} each)")
-    log(f"training on {len(examples)} replies from {data}: " + ", ".join(f"{t} {n}" for t, n in positives.items()))
-    thresholds, cv, oof = cross_validate(config, examples, folds)
+    log(f"training on {len(examples)} replies from {data}" + (f" and {len(extra_examples)} extra x{extra_weight}"
+                                                             if extra else "") + ": "
+        + ", ".join(f"{t} {n}" for t, n in positives.items()))
+    thresholds, cv, oof = cross_validate(config, examples, folds, groups)
     log(format_quality(cv, f"cross-validated ({folds} folds), at the chosen thresholds:"))
     log(f"expected calibration error (out of fold): {cv['calibration_error']['all']:.4f}")
     pipeline = build_pipeline(config).fit(rows_of(examples), y)
-    digest = data_hash(data)
+    digest = hashlib.sha256("".join([data_hash(data), *map(data_hash, extra), str(extra_weight)]).encode()).hexdigest()
     created = datetime.now(timezone.utc)
     version = f"{created:%Y%m%d-%H%M%S}-{digest[:8]}"
     metadata = {
@@ -85,7 +108,8 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
         "libraries": library_versions(),
         "python": platform.python_version(),
         "git_commit": git_commit(),
-        "data": {"path": str(data), "sha256": digest, "rows": len(examples), "positives": positives},
+        "data": {"path": str(data), "sha256": digest, "rows": len(examples), "positives": positives,
+                 "extra": [{"path": str(p), "sha256": data_hash(p)} for p in extra], "extra_weight": extra_weight},
         "metrics": {"cross_validation": {"folds": folds, **cv}},
         "training_seconds": round(time.perf_counter() - started, 1),
     }
@@ -129,11 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("data/train"), help="a JSONL file or a folder of them")
     parser.add_argument("--models", type=Path, default=Path("models"), help="where model versions are written")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds and figures")
+    parser.add_argument("--extra", type=Path, action="append", default=[],
+                        help="an extra labeled file (e.g. a shop's own labels or exported corrections); repeatable")
+    parser.add_argument("--extra-weight", type=int, default=3, help="how many times each extra row counts")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a model setting, e.g. C=2.0 or use_context=false")
     args = parser.parse_args(argv)
     try:
-        train(args.data, args.models, parse_overrides(args.overrides), args.folds)
+        if args.extra_weight < 1:
+            raise DataError("--extra-weight must be at least 1")
+        train(args.data, args.models, parse_overrides(args.overrides), args.folds,
+              extra=args.extra, extra_weight=args.extra_weight)
     except DataError as exc:
         print(f"error: {exc}; nothing was trained", file=sys.stderr)
         return 2
