@@ -28,7 +28,7 @@ from model.cues import message_kinds
 from model.tokenizer import is_display_token, normalise, tokenise
 
 REPLY, CONTEXT = 0, 1
-FEATURES_VERSION = 2  # bump whenever an analyzer's output changes: older models are then refused
+FEATURES_VERSION = 3  # bump whenever an analyzer's output changes: older models are then refused
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class ModelConfig:
     min_df: int = 2
     sublinear_tf: bool = True
     use_context: bool = True
+    context_chars: int = 80  # read only the last N characters of the customer's message (0: all of it)
     use_pair: bool = True
     cross_kind_with_reply: bool = True
     cross_context_words: bool = False
@@ -52,15 +53,21 @@ class ModelConfig:
         return asdict(self)
 
 
-class WordNgrams:
-    """Analyzer: word 1..`ngram_max`-grams of one text, each prefixed with `prefix`."""
+def last_chars(text: str, n: int) -> str:
+    """The last `n` characters of `text` (all of it when `n` is 0)."""
+    return text[-n:] if n else text
 
-    def __init__(self, ngram_max: int = 2, prefix: str = "") -> None:
+
+class WordNgrams:
+    """Analyzer: word 1..`ngram_max`-grams of one text (its last `keep_chars`), each prefixed with `prefix`."""
+
+    def __init__(self, ngram_max: int = 2, prefix: str = "", keep_chars: int = 0) -> None:
         self.ngram_max = ngram_max
         self.prefix = prefix
+        self.keep_chars = keep_chars
 
     def __call__(self, text: str) -> list[str]:
-        tokens = tokenise(text)
+        tokens = tokenise(last_chars(text, self.keep_chars))
         grams = [self.prefix + token for token in tokens]
         for n in range(2, self.ngram_max + 1):
             grams.extend(self.prefix + " ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
@@ -79,12 +86,14 @@ def length_bucket(text: str) -> str:
 class PairSignals:
     """Analyzer over a ``(reply, context)`` row: what the reply does with the customer's message."""
 
-    def __init__(self, cross_kind_with_reply: bool = True, cross_context_words: bool = False) -> None:
+    def __init__(self, cross_kind_with_reply: bool = True, cross_context_words: bool = False,
+                 context_chars: int = 0) -> None:
         self.cross_kind_with_reply = cross_kind_with_reply
         self.cross_context_words = cross_context_words
+        self.context_chars = context_chars
 
     def __call__(self, row: np.ndarray) -> list[str]:
-        reply, context = str(row[REPLY]), str(row[CONTEXT])
+        reply, context = str(row[REPLY]), last_chars(str(row[CONTEXT]), self.context_chars)
         reply_tokens, context_norm = tokenise(reply), normalise(context)
         size = length_bucket(normalise(reply))
         no_content = all(t in _NO_CONTENT or not t.isalnum() or t.startswith("[") for t in reply_tokens)
@@ -119,9 +128,10 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
             ngram_range=(config.char_ngram_min, config.char_ngram_max), **common), REPLY),
     ]
     if config.use_context:
-        blocks.append(("context_words", TfidfVectorizer(analyzer=WordNgrams(1, prefix="c:"), **common), CONTEXT))
+        context_words = WordNgrams(1, prefix="c:", keep_chars=config.context_chars)
+        blocks.append(("context_words", TfidfVectorizer(analyzer=context_words, **common), CONTEXT))
     if config.use_pair:
-        pair = PairSignals(config.cross_kind_with_reply, config.cross_context_words)
+        pair = PairSignals(config.cross_kind_with_reply, config.cross_context_words, config.context_chars)
         blocks.append(("pair", TfidfVectorizer(analyzer=pair, **common), [REPLY, CONTEXT]))
     classifier = LogisticRegression(
         C=config.C, class_weight=config.class_weight, solver="liblinear", max_iter=1000, random_state=0)

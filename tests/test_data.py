@@ -27,14 +27,14 @@ def examples():
 def protected_replies(*names: str) -> list[str]:
     texts = []
     for name in names:
-        for line in (SHARED / name).open(encoding="utf-8"):
+        for line in (SHARED / name).read_text(encoding="utf-8").splitlines():
             texts.append(normal(json.loads(line).get("reply", "")))
     return texts
 
 
 def test_every_line_has_the_guide_schema():
     for file in sorted(TRAIN.glob("*.jsonl")):
-        for number, line in enumerate(file.open(encoding="utf-8"), 1):
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
             row = json.loads(line)
             assert isinstance(row["context"], str) and isinstance(row["reply"], str) and row["reply"].strip(), (file, number)
             assert isinstance(row["labels"], list) and set(row["labels"]) <= set(TONES), (file, number)
