@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -9,12 +10,7 @@ from typing import Iterator
 
 from model import ToneModel, ToneResult, load_model
 
-_worker_model: ToneModel | None = None
-
-
-def _load_in_worker(model_dir: str) -> None:
-    global _worker_model
-    _worker_model = load_model(model_dir)
+_worker_model: ToneModel | None = None  # set before the workers fork, so they share the loaded model
 
 
 def _predict_in_worker(texts: list[str], contexts: list[str]) -> list[ToneResult]:
@@ -29,8 +25,9 @@ class BatchClassifier:
     """
 
     def __init__(self, model_dir: Path, jobs: int) -> None:
-        self.model = load_model(model_dir)
-        self._pool = ProcessPoolExecutor(jobs, initializer=_load_in_worker, initargs=(str(model_dir),)) if jobs > 1 else None
+        global _worker_model
+        self.model = _worker_model = load_model(model_dir)
+        self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else None
         self._in_flight = 2 * jobs if self._pool else 0
         self._pending: deque[tuple[object, Future | list[ToneResult]]] = deque()
 

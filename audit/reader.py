@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -142,7 +143,7 @@ class ChatLogReader:
             yield self._message(line, values, raw)
 
     def _message(self, line: int, values: dict, raw: str | list[str]) -> Message | Reject:
-        if any(_has_bad_bytes(v) for v in values.values() if isinstance(v, str)):
+        if _has_bad_bytes("".join(raw) if isinstance(raw, list) else raw):
             return Reject(line, "bad encoding: not UTF-8", _clip(raw))
         for field in REQUIRED:
             value = values.get(field)
@@ -177,13 +178,11 @@ def _is_gzip(raw: BinaryIO) -> bool:
     return magic == b"\x1f\x8b"
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by ``surrogateescape``
+
+
 def _has_bad_bytes(value: str) -> bool:
-    """True when decoding met bytes that are not UTF-8 (kept as lone surrogates by ``surrogateescape``)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return _UNDECODED.search(value) is not None
 
 
 def _text(value) -> str:

@@ -9,6 +9,7 @@ with `Pipeline.predict_proba` to 1e-9.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +21,10 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
+
+from model.features import REPLY
+
+CACHE_SIZE = 50_000  # distinct texts whose features each block remembers
 
 
 @dataclass(frozen=True)
@@ -51,34 +56,22 @@ class LinearScorer:
         linear, scaling = zip(*map(_linear_part, pipeline.named_steps["classify"].estimators_))
         self.blocks: tuple[_Block, ...] = tuple(blocks)
         self.feature_names = np.asarray(names, dtype=object)
-        self.block_of_feature = np.concatenate(
-            [np.full(len(b.vocabulary), i) for i, b in enumerate(self.blocks)]) if blocks else np.zeros(0)
         self.coef = np.vstack([e.coef_.ravel() for e in linear])  # (tones, features)
         self.intercept = np.array([e.intercept_[0] for e in linear])
         self.coef_t = np.ascontiguousarray(self.coef.T)
         self.platt_a, self.platt_b = (np.array(v, dtype=np.float64) for v in zip(*scaling))
+        # Chat replies repeat (templates, stock answers): each block remembers its features per distinct text.
+        self._block_features = [functools.lru_cache(maxsize=CACHE_SIZE)(functools.partial(_block_features, b))
+                                for b in self.blocks]
 
     def vectorise(self, rows: np.ndarray) -> sparse.csr_matrix:
-        """TF-IDF features of ``(reply, context)`` rows, exactly as the fitted `ColumnTransformer` makes them.
-
-        Plain Python floats: for one short reply they are several times faster than small numpy arrays.
-        """
+        """TF-IDF features of ``(reply, context)`` rows, exactly as the fitted `ColumnTransformer` makes them."""
         indptr, indices, values = [0], [], []
         for row in rows:
-            for block in self.blocks:
-                vocabulary, idf = block.vocabulary, block.idf
-                weights = [(vocabulary[f], c) for f, c in Counter(block.analyze(row[block.column])).items()
-                           if f in vocabulary]
-                if not weights:
-                    continue
-                if block.sublinear:
-                    weights = [(j, (math.log(c) + 1.0) * idf[j]) for j, c in weights]
-                else:
-                    weights = [(j, c * idf[j]) for j, c in weights]
-                norm = math.sqrt(sum(w * w for _, w in weights))
-                offset = block.offset
-                indices.extend(j + offset for j, _ in weights)
-                values.extend(w / norm for _, w in weights)
+            for block, features in zip(self.blocks, self._block_features):
+                idx, vals = features(row[block.column] if isinstance(block.column, int) else tuple(row[block.column]))
+                indices.extend(idx)
+                values.extend(vals)
             indptr.append(len(indices))
         return sparse.csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64),
                                   np.asarray(indptr, dtype=np.int64)), shape=(len(rows), self.coef.shape[1]))
@@ -88,13 +81,32 @@ class LinearScorer:
         logits = features @ self.coef_t + self.intercept
         return 1.0 / (1.0 + np.exp(self.platt_a * logits + self.platt_b))
 
-    def contributions(self, features: sparse.csr_matrix, row: int, tone: int) -> list[tuple[str, str, float]]:
-        """``(block name, feature, weight x value)`` of one row's non-zero features for one tone."""
-        start, end = features.indptr[row], features.indptr[row + 1]
-        idx, vals = features.indices[start:end], features.data[start:end]
-        scores = vals * self.coef[tone, idx]
-        return [(self.blocks[self.block_of_feature[j]].name, self.feature_names[j], s)
-                for j, s in zip(idx, scores)]
+    def contributions(self, text: str, tone: int, block_names: frozenset[str]) -> list[tuple[str, str, float]]:
+        """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only."""
+        out = []
+        for block, features in zip(self.blocks, self._block_features):
+            if block.name in block_names:
+                assert block.column == REPLY, f"{block.name} does not read the reply alone"
+                idx, vals = features(text)
+                out.extend((block.name, self.feature_names[j], v * self.coef[tone, j]) for j, v in zip(idx, vals))
+        return out
+
+
+def _block_features(block: _Block, doc) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """One block's non-zero TF-IDF features of one document: global column indices and l2-normalised values.
+
+    Plain Python floats: for one short reply they are several times faster than small numpy arrays.
+    """
+    vocabulary, idf = block.vocabulary, block.idf
+    counts = [(vocabulary[f], c) for f, c in Counter(block.analyze(doc)).items() if f in vocabulary]
+    if not counts:
+        return (), ()
+    if block.sublinear:
+        weights = [(math.log(c) + 1.0) * idf[j] for j, c in counts]
+    else:
+        weights = [c * idf[j] for j, c in counts]
+    norm = math.sqrt(sum(w * w for w in weights))
+    return tuple(j + block.offset for j, _ in counts), tuple(w / norm for w in weights)
 
 
 def _linear_part(estimator) -> tuple[object, tuple[float, float]]:

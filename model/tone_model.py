@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Sequence, TypedDict
 
@@ -10,7 +11,7 @@ from sklearn.pipeline import Pipeline
 
 from model.features import as_rows
 from model.labels import TONES, is_flagged
-from model.scorer import LinearScorer
+from model.scorer import CACHE_SIZE, LinearScorer
 from model.tokenizer import is_display_token, tokenise
 
 EVIDENCE_BLOCKS = frozenset({"reply_words", "reply_chars"})
@@ -34,6 +35,7 @@ class ToneModel:
         self.metadata = metadata
         self.thresholds = {**metadata["thresholds"], **(thresholds or {})}
         self.scorer = LinearScorer(pipeline)
+        self._evidence = functools.lru_cache(maxsize=CACHE_SIZE)(self._find_evidence)
         missing = set(TONES) - set(self.thresholds)
         if missing:
             raise ValueError(f"no threshold for tones: {sorted(missing)}")
@@ -58,20 +60,23 @@ class ToneModel:
                 labels=labels,
                 scores={t: float(p) for t, p in zip(TONES, row)},
                 flagged=is_flagged(labels),
-                evidence={t: self.evidence(features, i, text, TONES.index(t)) for t in labels},
+                evidence={t: list(self.evidence(text, TONES.index(t))) for t in labels},
             ))
         return results
 
-    def evidence(self, features, row: int, text: str, tone: int) -> list[str]:
-        """The reply's words or emoji that pushed this tone's score up most.
+    def evidence(self, text: str, tone: int) -> tuple[str, ...]:
+        """The reply's words or emoji that pushed this tone's score up most (remembered per reply and tone).
 
         Word n-gram weights are shared among their words; a character n-gram's weight goes to the
         reply words it overlaps.
         """
+        return self._evidence(text, tone)
+
+    def _find_evidence(self, text: str, tone: int) -> tuple[str, ...]:
         words = [t for t in dict.fromkeys(tokenise(text)) if is_display_token(t)]
         score: dict[str, float] = defaultdict(float)
-        for block, feature, weight in self.scorer.contributions(features, row, tone):
-            if weight <= 0 or block not in EVIDENCE_BLOCKS:
+        for block, feature, weight in self.scorer.contributions(text, tone, EVIDENCE_BLOCKS):
+            if weight <= 0:
                 continue
             if block == "reply_words":
                 owners = [w for w in feature.split(" ") if w in words]
@@ -81,7 +86,7 @@ class ToneModel:
                 score[word] += weight / len(owners)
         ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
         top = ranked[0][1] if ranked else 0.0
-        return [word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top]
+        return tuple(word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top)
 
 
 def _contexts(texts: Sequence[str], contexts: Sequence[str] | None) -> list[str]:
