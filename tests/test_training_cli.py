@@ -47,3 +47,15 @@ def test_eval_without_a_model_says_so(tmp_path):
     done = subprocess.run([sys.executable, "-m", "training.evaluate", "--data", str(SHARED / "eval" / "dev.jsonl"),
                            "--model", str(tmp_path / "none")], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "make train" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_error_groups_count_each_mistake_once():
+    from training.dataset import Example
+    from training.error_groups import group_mistakes
+
+    examples = [Example("坏了", "是的哦", (), "a:1"), Example("坏了", "建议您咨询厂家", ("dismissive",), "a:2"),
+                Example("", "已发货", ("apologetic",), "a:3")]
+    groups = group_mistakes(examples, [["dismissive"], [], []])
+    assert groups == {("dismissive", "wrongly given", "short reply that answers or acknowledges"): 1,
+                      ("dismissive", "missed", "pushes the problem elsewhere (other channel, self-service)"): 1,
+                      ("apologetic", "missed", ""): 1}
