@@ -8,6 +8,7 @@ service, or open anger).
 
 from __future__ import annotations
 
+import functools
 import re
 
 COMPLAINT_CUES = (
@@ -33,10 +34,11 @@ def is_complaint(turn: str) -> bool:
     return bool(_COMPLAINT.search(turn))
 
 
-def message_kinds(normalised: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def message_kinds(normalised: str) -> tuple[str, ...]:
     """The kinds a normalised customer message shows: complaint, thanks, question; or none/other."""
     if not normalised:
-        return ["none"]
-    kinds = [kind for kind, cues in (("complaint", _COMPLAINT), ("thanks", _THANKS), ("question", _QUESTION))
-             if cues.search(normalised)]
-    return kinds or ["other"]
+        return ("none",)
+    kinds = tuple(kind for kind, cues in (("complaint", _COMPLAINT), ("thanks", _THANKS), ("question", _QUESTION))
+                  if cues.search(normalised))
+    return kinds or ("other",)

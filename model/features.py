@@ -93,28 +93,45 @@ class PairSignals:
         self.context_chars = context_chars
 
     def __call__(self, row: np.ndarray) -> list[str]:
+        return self.signals(self.cache_key(row))
+
+    def cache_key(self, row) -> tuple:
+        """All the signals depend on: the reply, and a summary of the customer's message.
+
+        Many rows share it (the same reply after the same kind of message), so scorers can remember
+        the signals per key rather than per (reply, context) pair.
+        """
         reply, context = str(row[REPLY]), last_chars(str(row[CONTEXT]), self.context_chars)
-        reply_tokens, context_norm = tokenise(reply), normalise(context)
+        context_norm = normalise(context)
+        if not context_norm:
+            return reply, message_kinds(context_norm), None, None, ()
+        context_tokens = tokenise(context)
+        words = {t for t in context_tokens if len(t) >= 2 and t.isalnum()}
+        overlap = None
+        if words:
+            shared = len(words.intersection(tokenise(reply))) / len(words)
+            overlap = "none" if shared == 0 else "some" if shared < 0.3 else "high"
+        crossed = tuple(sorted(set(context_tokens))) if self.cross_context_words else ()
+        return reply, message_kinds(context_norm), length_bucket(context_norm), overlap, crossed
+
+    def signals(self, key: tuple) -> list[str]:
+        """The pair's signals from its `cache_key`."""
+        reply, kinds, context_size, overlap, crossed = key
+        reply_tokens = tokenise(reply)
         size = length_bucket(normalise(reply))
         no_content = all(t in _NO_CONTENT or not t.isalnum() or t.startswith("[") for t in reply_tokens)
         signals = [f"len={size}"] + (["reply=no_content"] if no_content else [])
         if "?" in reply_tokens:
             signals.append("reply=question")
-        kinds = message_kinds(context_norm)
         for kind in kinds:
             signals += [f"kind={kind}", f"{kind}|len={size}"] + ([f"{kind}|no_content"] if no_content else [])
             if self.cross_kind_with_reply:
                 signals.extend(f"{kind}|{t}" for t in set(reply_tokens) if is_display_token(t))
-        if not context_norm:
-            return signals
-        context_tokens = tokenise(context)
-        signals.append(f"ctx_len={length_bucket(context_norm)}")
-        words = {t for t in context_tokens if len(t) >= 2 and t.isalnum()}
-        if words:
-            shared = len(words.intersection(reply_tokens)) / len(words)
-            signals.append("overlap=none" if shared == 0 else "overlap=some" if shared < 0.3 else "overlap=high")
-        if self.cross_context_words:
-            signals.extend(f"{t}|{size}" for t in set(context_tokens))
+        if context_size:
+            signals.append(f"ctx_len={context_size}")
+        if overlap:
+            signals.append(f"overlap={overlap}")
+        signals.extend(f"{t}|{size}" for t in crossed)
         return signals
 
 

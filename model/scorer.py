@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
@@ -24,13 +25,14 @@ from sklearn.pipeline import Pipeline
 
 from model.features import REPLY
 
-CACHE_SIZE = 50_000  # distinct texts whose features each block remembers
+CACHE_SIZE = 20_000  # distinct texts whose features each block remembers
 
 
 @dataclass(frozen=True)
 class _Block:
     name: str
-    analyze: Callable
+    analyze: Callable  # from the block's cache key to its features' names
+    key: Callable  # from a document to what its features depend on (the document itself for text blocks)
     column: int | list[int]
     vocabulary: dict[str, int]
     idf: list[float]
@@ -48,8 +50,10 @@ class LinearScorer:
             if name == "remainder":
                 continue
             assert isinstance(vectorizer, TfidfVectorizer) and vectorizer.norm == "l2"
+            keyed = getattr(vectorizer.analyzer, "cache_key", None)
             blocks.append(_Block(
-                name=name, analyze=vectorizer.build_analyzer(), column=column,
+                name=name, analyze=vectorizer.analyzer.signals if keyed else vectorizer.build_analyzer(),
+                key=keyed or _same, column=column,
                 vocabulary=dict(vectorizer.vocabulary_), idf=vectorizer.idf_.tolist(),
                 sublinear=vectorizer.sublinear_tf, offset=features.output_indices_[name].start))
             names.extend(vectorizer.get_feature_names_out())
@@ -69,7 +73,7 @@ class LinearScorer:
         indptr, indices, values = [0], [], []
         for row in rows:
             for block, features in zip(self.blocks, self._block_features):
-                idx, vals = features(row[block.column] if isinstance(block.column, int) else tuple(row[block.column]))
+                idx, vals = features(block.key(row[block.column]))
                 indices.extend(idx)
                 values.extend(vals)
             indptr.append(len(indices))
@@ -87,26 +91,34 @@ class LinearScorer:
         for block, features in zip(self.blocks, self._block_features):
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
-                idx, vals = features(text)
+                idx, vals = features(block.key(text))
                 out.extend((block.name, self.feature_names[j], v * self.coef[tone, j]) for j, v in zip(idx, vals))
         return out
 
 
-def _block_features(block: _Block, doc) -> tuple[tuple[int, ...], tuple[float, ...]]:
-    """One block's non-zero TF-IDF features of one document: global column indices and l2-normalised values.
+def _block_features(block: _Block, key) -> tuple[array, array]:
+    """One block's non-zero TF-IDF features of one document (given by its cache key): global column
+    indices and l2-normalised values, in compact arrays.
 
     Plain Python floats: for one short reply they are several times faster than small numpy arrays.
     """
     vocabulary, idf = block.vocabulary, block.idf
-    counts = [(vocabulary[f], c) for f, c in Counter(block.analyze(doc)).items() if f in vocabulary]
+    counts = [(vocabulary[f], c) for f, c in Counter(block.analyze(key)).items() if f in vocabulary]
     if not counts:
-        return (), ()
+        return _NO_INDICES, _NO_VALUES
     if block.sublinear:
         weights = [(math.log(c) + 1.0) * idf[j] for j, c in counts]
     else:
         weights = [c * idf[j] for j, c in counts]
     norm = math.sqrt(sum(w * w for w in weights))
-    return tuple(j + block.offset for j, _ in counts), tuple(w / norm for w in weights)
+    return array("q", (j + block.offset for j, _ in counts)), array("d", (w / norm for w in weights))
+
+
+def _same(doc):
+    return doc
+
+
+_NO_INDICES, _NO_VALUES = array("q"), array("d")
 
 
 def _linear_part(estimator) -> tuple[object, tuple[float, float]]:
