@@ -14,6 +14,8 @@ WORKERS    ?= 2
 IN         ?= data/sample/chats.csv
 OUT        ?= audit-report
 JOBS       ?= 2
+ENGINE     ?= local
+MASTER     ?= local[*]
 EXTRA      ?=
 EXTRA_WEIGHT ?= 3
 FOLDS      ?= 5
@@ -21,7 +23,7 @@ COMPARE    ?=
 N          ?= 200
 CORRECTIONS ?= var/corrections.jsonl
 
-.PHONY: help venv train eval ablation serve audit report-png label export-feedback bench test clean
+.PHONY: help venv spark-venv spark-zip train eval ablation serve audit report-png label export-feedback bench test clean
 
 help: ## List the targets and their variables
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,6 +35,15 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed ## Create .venv from the pinned requirements
+
+$(VENV)/.spark-installed: requirements-spark.txt requirements.txt | $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	touch $@
+
+spark-venv: $(VENV)/.spark-installed ## Add the optional Spark engine to .venv (pyspark, pyarrow, pandas; needs Java 17)
+
+spark-zip: spark-venv ## The project as dist/tone-check.zip for spark-submit --py-files (see README)
+	$(PY) -c 'from pathlib import Path; from audit.spark_ship import project_zip; print(project_zip(Path("dist/tone-check.zip")))'
 
 train: venv ## Train on DATA (+ EXTRA files x EXTRA_WEIGHT), write models/<version>, point models/current at it
 	$(PY) -m training.train --data $(DATA) --models $(MODELS) --folds $(FOLDS) --extra-weight $(EXTRA_WEIGHT) \
@@ -52,8 +63,9 @@ serve: venv $(MODEL)/metadata.json ## Serve POST /classify under gunicorn on HOS
 	TONE_MODEL_DIR=$(MODEL) HOST=$(HOST) PORT=$(PORT) TONE_WORKERS=$(WORKERS) \
 		$(VENV)/bin/gunicorn --config service/gunicorn_conf.py
 
-audit: venv $(MODEL)/metadata.json ## Audit a chat log: make audit IN=chats.csv OUT=audit-report/ [COLUMN_MAP=.. ROLE_MAP=.. JOBS=2]
-	$(PY) -m audit --in $(IN) --out $(OUT) --model $(MODEL) --jobs $(JOBS) \
+audit: venv $(if $(filter spark,$(ENGINE)),spark-venv) $(MODEL)/metadata.json ## Audit a chat log: make audit IN=chats.csv OUT=audit-report/ [COLUMN_MAP=.. ROLE_MAP=.. JOBS=2] [ENGINE=spark MASTER=local[*]]
+	$(PY) -m audit --in $(IN) --out $(OUT) --model $(MODEL) --jobs $(JOBS) --engine $(ENGINE) \
+		$(if $(filter spark,$(ENGINE)),--master '$(MASTER)') \
 		$(if $(COLUMN_MAP),--columns '$(COLUMN_MAP)') $(if $(ROLE_MAP),--roles '$(ROLE_MAP)')
 
 report-png: ## Render OUT/report.html to OUT/report.png in headless Chromium (apt-get install chromium)
@@ -72,8 +84,10 @@ export-feedback: venv ## Write the labels corrected in the chat tool or on /labe
 bench: venv $(MODEL)/metadata.json ## Speed, memory and cost side by side with peers and floors (QUICK=1: about a minute)
 	$(PY) -m bench --model $(MODEL) $(if $(QUICK),--quick)
 
-test: venv ## Run the test suite (installs what it needs)
+test: venv ## Run the test suite (installs what it needs; with Java, the Spark engine too)
+	@if java -version >/dev/null 2>&1; then $(MAKE) --no-print-directory spark-venv; \
+	else echo "no Java: the Spark engine's tests will be skipped"; fi
 	$(PY) -m pytest
 
 clean: ## Remove the virtualenv, trained models and caches
-	rm -rf $(VENV) $(MODELS) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MODELS) .pytest_cache .hypothesis dist

@@ -12,8 +12,8 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO, Iterator
+from pathlib import Path, PurePath
+from typing import BinaryIO, Iterable, Iterator
 
 REQUIRED = ("chat_id", "role", "text")
 OPTIONAL = ("time", "agent_id")
@@ -57,15 +57,15 @@ def parse_mapping(spec: str | None, what: str) -> dict[str, str]:
     return mapping
 
 
-class ChatLogReader:
-    """Reads one chat-log file; iterate it for `Message`s and `Reject`s in file order."""
+class ChatLogRules:
+    """How the rows of a chat log become `Message`s and `Reject`s: column and role mapping and validation.
 
-    def __init__(self, path: str | Path, columns: dict[str, str] | None = None,
-                 roles: dict[str, str] | None = None, file_format: str | None = None) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise AuditInputError(f"{self.path}: no such file")
-        self.format = file_format or _format_of(self.path)
+    It opens no file, so that the Spark engine applies the very same rules on its executors.
+    """
+
+    def __init__(self, columns: dict[str, str] | None = None, roles: dict[str, str] | None = None,
+                 name: str = "") -> None:
+        self.name = name  # the input, for error messages
         unknown = set(columns or {}) - set(REQUIRED + OPTIONAL)
         if unknown:
             raise AuditInputError(f"--columns: unknown field {', '.join(sorted(unknown))}; "
@@ -75,37 +75,26 @@ class ChatLogReader:
         bad_roles = {v for v in self.roles.values() if v not in ("customer", "agent")}
         if bad_roles:
             raise AuditInputError(f"--roles: a role must map to customer or agent, not {', '.join(sorted(bad_roles))}")
-        self.size = self.path.stat().st_size
-        self._raw: BinaryIO | None = None
 
-    def bytes_read(self) -> int:
-        """How far into the file (compressed bytes for gzip) the reader is, for progress and ETA."""
-        return self._raw.tell() if self._raw and not self._raw.closed else self.size
-
-    def __iter__(self) -> Iterator[Message | Reject]:
-        with self.path.open("rb") as raw:
-            self._raw = raw
-            stream: BinaryIO = gzip.GzipFile(fileobj=raw) if _is_gzip(raw) else raw
-            text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-            try:
-                yield from (self._jsonl(text) if self.format == "jsonl" else self._csv(text))
-            except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                raise AuditInputError(f"{self.path}: cannot read past this point: {exc}") from None
-
-    def _csv(self, text: io.TextIOWrapper) -> Iterator[Message | Reject]:
-        reader = csv.reader(text)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise AuditInputError(f"{self.path}: the file is empty (no header row)") from None
-        except csv.Error as exc:
-            raise AuditInputError(f"{self.path}: not a readable CSV file: {exc}") from None
+    def header_index(self, header: list[str]) -> dict[str, int]:
+        """Each field's position in a header row (or a table's column names); refuses a missing required column."""
         header = [h.strip().lstrip("\ufeff") for h in header]
         missing = [f"{f} (column {self.columns[f]!r})" for f in REQUIRED if self.columns[f] not in header]
         if missing:
-            raise AuditInputError(f"{self.path}: missing column {', '.join(missing)}; the header has "
+            raise AuditInputError(f"{self.name}: missing column {', '.join(missing)}; the header has "
                                   f"{', '.join(header)}; map other names with --columns")
-        index = {field: header.index(name) for field, name in self.columns.items() if name in header}
+        return {field: header.index(name) for field, name in self.columns.items() if name in header}
+
+    def csv_rows(self, lines: Iterable[str]) -> Iterator[Message | Reject]:
+        """The rows of CSV text given as lines with their line ends (as a file opened with ``newline=""``)."""
+        reader = csv.reader(lines)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise AuditInputError(f"{self.name}: the file is empty (no header row)") from None
+        except csv.Error as exc:
+            raise AuditInputError(f"{self.name}: not a readable CSV file: {exc}") from None
+        index = self.header_index(header)
         line = 1
         while True:
             try:
@@ -122,28 +111,25 @@ class ChatLogReader:
             if len(fields) < len(header):
                 yield Reject(start, f"row has {len(fields)} fields; the header has {len(header)}", _clip(fields))
                 continue
-            yield self._message(start, {f: fields[i] for f, i in index.items()}, fields)
+            yield self.message(start, {f: fields[i] for f, i in index.items()}, fields)
 
-    def _jsonl(self, text: io.TextIOWrapper) -> Iterator[Message | Reject]:
-        for line, raw in enumerate(text, 1):
-            if not raw.strip():
-                continue
-            if _has_bad_bytes(raw):
-                yield Reject(line, "bad encoding: not UTF-8", _clip(raw))
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError as exc:
-                yield Reject(line, f"broken JSON line: {exc.msg}", _clip(raw))
-                continue
-            if not isinstance(record, dict):
-                yield Reject(line, "JSON line is not an object", _clip(raw))
-                continue
-            values = {field: record.get(name) for field, name in self.columns.items()}
-            yield self._message(line, values, raw)
+    def jsonl_row(self, line: int, raw: str) -> Message | Reject | None:
+        """One line of JSONL; None for a blank line."""
+        if not raw.strip():
+            return None
+        if _has_bad_bytes(raw):
+            return Reject(line, "bad encoding: not UTF-8", _clip(raw))
+        try:
+            record = json.loads(raw)
+        except ValueError as exc:
+            return Reject(line, f"broken JSON line: {exc.msg}", _clip(raw))
+        if not isinstance(record, dict):
+            return Reject(line, "JSON line is not an object", _clip(raw))
+        return self.message(line, {field: record.get(name) for field, name in self.columns.items()}, raw)
 
-    def _message(self, line: int, values: dict, raw: str | list[str]) -> Message | Reject:
-        if _has_bad_bytes("".join(raw) if isinstance(raw, list) else raw):
+    def message(self, line: int, values: dict, raw: str | list[str]) -> Message | Reject:
+        """One row's field values as a `Message`, or a `Reject` saying why not (`raw`: the row as read)."""
+        if _has_bad_bytes("".join(v for v in values.values() if isinstance(v, str))):
             return Reject(line, "bad encoding: not UTF-8", _clip(raw))
         for field in REQUIRED:
             value = values.get(field)
@@ -161,7 +147,39 @@ class ChatLogReader:
                        time=_text(values.get("time")), agent_id=_text(values.get("agent_id")))
 
 
-def _format_of(path: Path) -> str:
+class ChatLogReader(ChatLogRules):
+    """Reads one chat-log file; iterate it for `Message`s and `Reject`s in file order."""
+
+    def __init__(self, path: str | Path, columns: dict[str, str] | None = None,
+                 roles: dict[str, str] | None = None, file_format: str | None = None) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise AuditInputError(f"{self.path}: no such file")
+        self.format = file_format or format_of(self.path)
+        super().__init__(columns, roles, str(self.path))
+        self.size = self.path.stat().st_size
+        self._raw: BinaryIO | None = None
+
+    def bytes_read(self) -> int:
+        """How far into the file (compressed bytes for gzip) the reader is, for progress and ETA."""
+        return self._raw.tell() if self._raw and not self._raw.closed else self.size
+
+    def __iter__(self) -> Iterator[Message | Reject]:
+        with self.path.open("rb") as raw:
+            self._raw = raw
+            stream: BinaryIO = gzip.GzipFile(fileobj=raw) if _is_gzip(raw) else raw
+            text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+            try:
+                if self.format == "jsonl":
+                    yield from filter(None, (self.jsonl_row(line, raw) for line, raw in enumerate(text, 1)))
+                else:
+                    yield from self.csv_rows(text)
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise AuditInputError(f"{self.path}: cannot read past this point: {exc}") from None
+
+
+def format_of(path: PurePath) -> str:
+    """csv or jsonl, told by the file name (a .gz ending aside)."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
     kind = suffixes[-1] if suffixes else ""
     if kind in (".jsonl", ".ndjson", ".json"):
@@ -178,7 +196,9 @@ def _is_gzip(raw: BinaryIO) -> bool:
     return magic == b"\x1f\x8b"
 
 
-_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by ``surrogateescape``
+# Bytes that were not UTF-8 (kept by ``surrogateescape``), or a lone surrogate escaped in JSON ("\ud800"):
+# neither is text that can be written out again.
+_UNDECODED = re.compile("[\ud800-\udfff]")
 
 
 def _has_bad_bytes(value: str) -> bool:

@@ -122,13 +122,23 @@ def _audit_into(folder: Path, reader: ChatLogReader, classifier: BatchClassifier
         for done, results in classifier.drain():
             write(done, results)
         progress.update(rows_read, final=True)
-    result = summary.to_dict(source=str(reader.path), model_version=classifier.model.version, rows_read=rows_read,
-                             customer_messages=customers, rejected=rejected, reject_reasons=reasons)
+    result = summary_document(summary, saves, source=str(reader.path), model_version=classifier.model.version,
+                              rows_read=rows_read, customer_messages=customers, rejected=rejected, reject_reasons=reasons)
+    (folder / "summary.json").write_text(summary_json(result), encoding="utf-8")
+    return result
+
+
+def summary_document(summary: Summary, saves: dict | None, **figures) -> dict:
+    """summary.json's content: the figures (see `Summary.to_dict`), the save rate when known, the worst replies."""
+    result = summary.to_dict(**figures)
     if saves:
         result["save_rate"] = saves
     result["worst_replies"] = summary.worst()
-    (folder / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
+
+
+def summary_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
 
 
 def _reply(message: Message, tracker: ContextTracker) -> Reply:

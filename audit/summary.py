@@ -89,11 +89,26 @@ class Summary:
             entry = {"line": reply.line, "chat_id": reply.chat_id, "time": reply.time, "agent_id": reply.agent_id,
                      "context": reply.context, "text": reply.text, "labels": result["labels"],
                      "scores": result["scores"], "evidence": result["evidence"]}
-            item = (severity, -reply.line, entry)
-            if len(self._worst) < WORST_KEPT:
-                heapq.heappush(self._worst, item)
-            elif item[:2] > self._worst[0][:2]:
-                heapq.heapreplace(self._worst, item)
+            self._keep((severity, -reply.line, entry))
+
+    def merge(self, other: "Summary") -> None:
+        """Add the figures of another part of the same log (the Spark engine sums one Summary per partition)."""
+        self.replies += other.replies
+        self.flagged += other.flagged
+        self.neutral += other.neutral
+        self.tones.update(other.tones)
+        self.complaints.update(other.complaints)
+        for mine, theirs in ((self.agents, other.agents), (self.days, other.days)):
+            for key, counts in theirs.items():
+                mine[key].update(counts)
+        for item in other._worst:
+            self._keep(item)
+
+    def _keep(self, item: tuple[float, int, dict]) -> None:
+        if len(self._worst) < WORST_KEPT:
+            heapq.heappush(self._worst, item)
+        elif item[:2] > self._worst[0][:2]:
+            heapq.heapreplace(self._worst, item)
 
     def worst(self) -> list[dict]:
         """The flagged replies with the highest dismissive/hostile score, worst first."""

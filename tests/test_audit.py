@@ -62,14 +62,16 @@ def test_broken_json_lines_are_rejected_in_gzip_jsonl(tmp_path, model_dir):
              json.dumps(["not", "an", "object"]),
              json.dumps({"chat_id": "c1", "role": "agent", "text": "亲,这个没办法呢", "agent_id": "a9"}, ensure_ascii=False),
              json.dumps({"chat_id": "c1", "role": "agent", "text": 12}),
-             json.dumps({"chat_id": "c1", "role": "agent"})]
+             json.dumps({"chat_id": "c1", "role": "agent"}),
+             '{"chat_id": "c1", "role": "agent", "text": "lone \\ud800 surrogate"}']
     summary, out = audit(tmp_path, model_dir, gzip.compress("\n".join(lines).encode()), name="chats.jsonl.gz")
-    assert summary["accounting"]["rows_read"] == 6 and summary["accounting"]["balanced"]
-    assert summary["agent_replies"] == 1 and summary["customer_messages" if False else "accounting"]["rejected"] == 4
+    assert summary["accounting"]["rows_read"] == 7 and summary["accounting"]["balanced"]
+    assert summary["agent_replies"] == 1 and summary["accounting"]["rejected"] == 5
     [reply] = read_csv(out / "replies.csv")
     assert reply["context"] == "杯子是碎的" and reply["agent_id"] == "a9" and "dismissive" in reply["labels"]
     reasons = [r["reason"] for r in read_csv(out / "rejects.csv")]
     assert reasons[0].startswith("broken JSON line") and reasons[1] == "JSON line is not an object"
+    assert reasons[-1] == "bad encoding: not UTF-8"
 
 
 def test_gzip_csv_gives_the_same_results_as_plain_csv(tmp_path, model_dir):
