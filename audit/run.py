@@ -19,6 +19,7 @@ from audit.report import render_report
 from audit.save_rate import save_rate
 from audit.summary import Reply, Summary
 from feedback.store import FeedbackStore
+from model.artifact import replace_folder
 from model.labels import TONES
 from model.tone_model import ToneResult
 
@@ -72,7 +73,7 @@ def run_audit(source: Path, out: Path, model_dir: Path, *, columns: dict | None 
             summary = _audit_into(staging, reader, classifier, batch_size, Progress(reader, progress),
                                   save_rate(feedback) if feedback else None)
         render_report(summary, staging / "report.html")
-        _replace(staging, out)
+        replace_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -146,13 +147,3 @@ def _reply(message: Message, tracker: ContextTracker) -> Reply:
     return Reply(line=message.line, chat_id=message.chat_id, time=message.time, agent_id=message.agent_id,
                  text=message.text, context=context.context, first_reply_to_turn=context.first_reply_to_turn)
 
-
-def _replace(staging: Path, out: Path) -> None:
-    """Put the finished folder in place of `out`; an old `out` is moved aside first, then removed."""
-    if out.exists():
-        retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(retired)
-        staging.rename(out)
-        shutil.rmtree(retired)
-    else:
-        staging.rename(out)

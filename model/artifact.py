@@ -40,14 +40,19 @@ def save_model(pipeline: Pipeline, metadata: dict, directory: str | Path) -> Pat
     staging.mkdir(parents=True, exist_ok=False)
     joblib.dump(pipeline, staging / PIPELINE_FILE, compress=3)
     (staging / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if directory.exists():
-        retired = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-        directory.rename(retired)
-        staging.rename(directory)
+    replace_folder(staging, directory)
+    return directory
+
+
+def replace_folder(finished: Path, target: Path) -> None:
+    """Put a folder written aside in place of `target`; an old `target` is moved aside first, then removed."""
+    if target.exists():
+        retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(retired)
+        finished.rename(target)
         shutil.rmtree(retired)
     else:
-        staging.rename(directory)
-    return directory
+        finished.rename(target)
 
 
 def load_model(directory: str | Path, thresholds: dict[str, float] | None = None) -> ToneModel:

@@ -159,33 +159,29 @@ def test_bad_settings_are_refused_with_a_message(env):
         from_environment(env)
 
 
-def test_access_log_has_one_line_per_request_without_the_text(client):
+@pytest.fixture()
+def access_lines():
+    """The access-log lines written while the test runs."""
     lines: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
     logger = logging.getLogger("tone.access")
     logger.addHandler(handler)
-    try:
-        client.post("/classify", json=SEED)
-    finally:
-        logger.removeHandler(handler)
-    [line] = lines
+    yield lines
+    logger.removeHandler(handler)
+
+
+def test_access_log_has_one_line_per_request_without_the_text(client, access_lines):
+    client.post("/classify", json=SEED)
+    [line] = access_lines
     assert line.startswith("POST /classify 200 ") and "ms" in line and "flagged=1" in line
     assert "裤子" not in line and "😊" not in line
 
 
-def test_access_log_shows_the_text_only_when_asked(model_dir, tmp_path):
-    lines: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())
-    logger = logging.getLogger("tone.access")
-    logger.addHandler(handler)
-    try:
-        create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path), "LOG_TEXT": True}).test_client().post(
-            "/classify", json=SEED)
-    finally:
-        logger.removeHandler(handler)
-    assert "裤子" in lines[0]
+def test_access_log_shows_the_text_only_when_asked(model_dir, tmp_path, access_lines):
+    create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path), "LOG_TEXT": True}).test_client().post(
+        "/classify", json=SEED)
+    assert "裤子" in access_lines[0]
 
 
 json_values = st.recursive(
