@@ -50,11 +50,10 @@ class ToneModel:
 
     def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[ToneResult]:
         """Labels over their thresholds, all five scores, the flag, and evidence words per label."""
-        features = self.scorer.vectorise(as_rows(list(texts), _contexts(texts, contexts)))
-        probabilities = self.scorer.probabilities(features)
+        probabilities = self.probabilities(texts, contexts)
         cut = np.array([self.thresholds[t] for t in TONES])
         results = []
-        for i, (text, row) in enumerate(zip(texts, probabilities)):
+        for text, row in zip(texts, probabilities):
             labels = [t for t, p, c in zip(TONES, row, cut) if p >= c]
             results.append(ToneResult(
                 labels=labels,

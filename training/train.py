@@ -122,7 +122,7 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
     staging.unlink(missing_ok=True)
     staging.symlink_to(version)
     staging.replace(link)
-    log(f"thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in thresholds.items()))
+    log("thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in thresholds.items()))
     log(f"wrote {directory} ({metadata['training_seconds']} s); {link} -> {version}")
     return directory
 
