@@ -34,7 +34,7 @@ def is_complaint(turn: str) -> bool:
     return bool(_COMPLAINT.search(turn))
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def message_kinds(normalised: str) -> tuple[str, ...]:
     """The kinds a normalised customer message shows: complaint, thanks, question; or none/other."""
     if not normalised:

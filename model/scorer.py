@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline
 
 from model.features import REPLY
 
-CACHE_SIZE = 16_384  # distinct texts whose features each block remembers
+CACHE_SIZE = 20_000  # distinct texts whose features each block remembers
 
 
 @dataclass(frozen=True)

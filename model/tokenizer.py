@@ -72,7 +72,7 @@ def _digits(match: re.Match) -> str:
     return _SENTINEL_OF["<id>"] if len(match.group(0)) >= 7 else _SENTINEL_OF["<num>"]
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Fold width and case, mask placeholders, urls, ids and numbers, drop whitespace."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -99,7 +99,7 @@ def warm_up() -> None:
     _jieba()
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=65536)
 def tokenise(text: str) -> tuple[str, ...]:
     """Split a reply into tone-bearing tokens (see the module docstring)."""
     tokens: list[str] = []
