@@ -141,7 +141,8 @@ def _sections(r: dict) -> list[tuple[str, list[Row]]]:
          _service_rows(r)),
         (f"4. Audit end to end ({_num(f('audit.messages'))} messages, {_num(f('audit.input_mb'), '.0f', ' MB')} CSV, "
          f"{_num(f('audit.distinct_agent_texts'))} distinct agent texts){busy('audit')}",
-         [row for jobs in (1, 2) for row in _audit_rows(r, jobs)]),
+         [row for run in ("jobs_1", "jobs_2", "spark_local_2") if figure(r, f"audit.{run}")
+          for row in _audit_rows(r, run)]),
         (f"5. make train and model loading{busy('training', 'loading')}", [
             (f"make train (folds: {f('training.folds')})",
              f"{_num(f('training.seconds'), '.1f', ' s')}, peak RSS {_num(f('training.max_rss_mb'), '.0f', ' MB')}", ()),
@@ -192,9 +193,10 @@ def _service_rows(r: dict) -> list[Row]:
     return rows
 
 
-def _audit_rows(r: dict, jobs: int) -> list[Row]:
-    a = figure(r, f"audit.jobs_{jobs}") or {}
-    return [(f"--jobs {jobs}: agent replies/s", _num(a.get("replies_per_s"), unit=" replies/s")
+def _audit_rows(r: dict, run: str) -> list[Row]:
+    a = figure(r, f"audit.{run}") or {}
+    name = {"jobs_1": "--jobs 1", "jobs_2": "--jobs 2", "spark_local_2": "Spark local[2]"}[run]
+    return [(f"{name}: agent replies/s", _num(a.get("replies_per_s"), unit=" replies/s")
              + f"  ({_num(a.get('agent_replies'))} replies in {_num(a.get('seconds'), '.1f', ' s')})",
-             ("audit_throughput",) if jobs == 2 else ()),
-            (f"--jobs {jobs}: peak RSS of the process tree", _num(a.get("peak_tree_rss_mb"), ".0f", " MB"), ())]
+             ("audit_throughput",) if run == "jobs_2" else ()),
+            (f"{name}: peak RSS of the process tree", _num(a.get("peak_tree_rss_mb"), ".0f", " MB"), ())]
