@@ -34,7 +34,7 @@ from audit.run import BATCH_SIZE, REJECT_COLUMNS, REPLY_COLUMNS, reply_row, summ
 from audit.save_rate import save_rate
 from audit.spark_files import HadoopFiles
 from audit.spark_input import read_chat_log
-from audit.spark_ship import readable_user_dictionary, ship_code, ship_model
+from audit.spark_ship import ship_code, ship_model
 from audit.spark_tasks import RESULTS_DDL, SUMMARY_DDL, classify_chats, partial_summary, reply_and_result
 from audit.summary import Summary
 from feedback.store import FeedbackStore
@@ -65,7 +65,6 @@ def run_spark_audit(source: str | Path, out: str | Path, model_dir: Path, *, col
 
     `master` defaults to spark-submit's --master, else local[*]; a session that is already active is used as is.
     """
-    readable_user_dictionary()
     model_version = load_model(model_dir).version
     saves = save_rate(feedback) if feedback else None
     with spark_session(master, progress) as spark:

@@ -11,7 +11,7 @@ from pyspark import Broadcast, SparkContext
 import audit
 import feedback
 import model
-from model import ToneModel, load_model, tokenizer
+from model import ToneModel, load_model
 from model.artifact import METADATA_FILE, PIPELINE_FILE
 
 PACKAGES = (audit, feedback, model)  # what `python -m audit` imports; executors need audit and model
@@ -53,22 +53,8 @@ def executor_model(shipped: Broadcast) -> ToneModel:
     files: dict[str, bytes] = shipped.value
     key = files[METADATA_FILE]
     if key not in _models:
-        readable_user_dictionary()
         with tempfile.TemporaryDirectory(prefix="tone-model-") as folder:
             for name, data in files.items():
                 (Path(folder) / name).write_bytes(data)
             _models[key] = load_model(folder)
     return _models[key]
-
-
-def readable_user_dictionary() -> None:
-    """Copy jieba's user dictionary out of the code zip when model/ was imported from one.
-
-    `model.tokenizer` opens ``resources/userdict.txt`` beside its source file, which does not exist
-    as a file inside a ``--py-files`` zip; a copy on disk stands in for it.
-    """
-    if tokenizer.USER_DICT.is_file():
-        return
-    copy = Path(tempfile.mkdtemp(prefix="tone-check-userdict-")) / tokenizer.USER_DICT.name
-    copy.write_bytes(tokenizer.__loader__.get_data(str(tokenizer.USER_DICT)))
-    tokenizer.USER_DICT = copy

@@ -9,14 +9,15 @@ placeholder tokens (``<num>``, ``<order>`` ...) and the punctuation that carries
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import logging
 import re
 import unicodedata
-from pathlib import Path
 
 import jieba
 
-USER_DICT = Path(__file__).with_name("resources") / "userdict.txt"
+# Read through importlib.resources, so that it is found when the package is imported from a zip too.
+USER_DICT = importlib.resources.files("model") / "resources" / "userdict.txt"
 
 # Placeholders are folded to one private-use sentinel character each, so that character n-grams
 # see them as one symbol and word tokens can name them.

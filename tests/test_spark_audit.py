@@ -230,7 +230,6 @@ def test_the_code_zip_for_spark_submit_loads_the_model(pyspark, tmp_path, model_
 
     code = project_zip(tmp_path / "tone-check.zip")
     script = ("import sys; sys.path.insert(0, sys.argv[1]); import model; assert '.zip' in model.__file__\n"
-              "from audit.spark_ship import readable_user_dictionary; readable_user_dictionary()\n"
               "print(model.load_model(sys.argv[2]).predict(['😊😊'], ['裤子很薄'])[0]['flagged'])")
     run = subprocess.run([sys.executable, "-c", script, str(code), str(model_dir)], cwd=tmp_path, capture_output=True,
                          text=True)
