@@ -38,21 +38,6 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def clear_caches(model: ToneModel) -> None:
-    """Empty every lru cache on the way of `predict` so that a timing pays for every distinct text.
-
-    That is the tokeniser's `tokenise` and `normalise`, and any cache the model or its scorer holds as
-    an attribute (alone or in a list), such as the per-block feature and per-reply evidence caches.
-    """
-    tokenise.cache_clear()
-    normalise.cache_clear()
-    for owner in (model, model.scorer):
-        for value in vars(owner).values():
-            for candidate in value if isinstance(value, (list, tuple)) else [value]:
-                if hasattr(candidate, "cache_clear"):
-                    candidate.cache_clear()
-
-
 def tokeniser_floor(texts: list[str]) -> dict:
     """Replies/s of plain jieba (the floor) and of the project's uncached `tokenise` on the same replies."""
     logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -71,7 +56,7 @@ def model_only(model: ToneModel, pairs: list[Pair], template_rounds: int, stage_
     texts, contexts = [p.reply for p in pairs], [p.context for p in pairs]
     result: dict = {"replies": len(pairs)}
     for size in BATCH_SIZES:
-        clear_caches(model)
+        model.clear_caches()
         result[f"batch_{size}"] = len(texts) / timed(lambda: _predict_batches(model, texts, contexts, size))
     templates = pairs[:TEMPLATE_REPLIES]
     t_texts, t_contexts = [p.reply for p in templates], [p.context for p in templates]
@@ -91,33 +76,35 @@ def _predict_batches(model: ToneModel, texts: list[str], contexts: list[str], si
 def stage_split(model: ToneModel, texts: list[str], contexts: list[str], repeats: int) -> dict:
     """Shares of `predict` time in tokenising, vectorising and the classifier, each stage timed on its own.
 
-    tokenise: `tokenise` of every reply and context, cold; vectorise: `scorer.vectorise` cold, minus
-    tokenise; probabilities: `scorer.probabilities` on those features; labels and evidence: the rest of
-    a cold `predict`. Each stage keeps its fastest of `repeats` timings.
+    tokenise: `tokenise` of every reply and context, cold. vectorise: `scorer.probabilities` cold, minus
+    tokenise and minus the same call warm: each block's TF-IDF features and their dot product with the
+    weights. classifier: `scorer.probabilities` warm (cache lookups, the sum of the blocks' shares, the
+    sigmoid) plus labels and evidence (the rest of a cold `predict`). Each stage keeps its fastest of
+    `repeats` timings.
     """
-    batches = [(texts[i:i + STAGE_BATCH], contexts[i:i + STAGE_BATCH]) for i in range(0, len(texts), STAGE_BATCH)]
-    features = [model.scorer.vectorise(as_rows(t, c)) for t, c in batches]
+    batches = [as_rows(texts[i:i + STAGE_BATCH], contexts[i:i + STAGE_BATCH])
+               for i in range(0, len(texts), STAGE_BATCH)]
 
     def fastest(work: Callable[[], object], cold: bool) -> float:
         best = float("inf")
         for _ in range(repeats):
             if cold:
-                clear_caches(model)
+                model.clear_caches()
             best = min(best, timed(work))
         return best
 
-    tokenising = fastest(lambda: [tokenise(s) for t, c in batches for s in t + c], cold=True)
-    vectorising = fastest(lambda: [model.scorer.vectorise(as_rows(t, c)) for t, c in batches], cold=True)
-    probabilities = fastest(lambda: [model.scorer.probabilities(f) for f in features], cold=False)
-    predicting = fastest(lambda: [model.predict(t, c) for t, c in batches], cold=True)
+    tokenising = fastest(lambda: [tokenise(str(s)) for rows in batches for s in rows.ravel()], cold=True)
+    scoring_cold = fastest(lambda: [model.scorer.probabilities(rows) for rows in batches], cold=True)
+    scoring_warm = fastest(lambda: [model.scorer.probabilities(rows) for rows in batches], cold=False)
+    predicting = fastest(lambda: [model.predict(list(rows[:, 0]), list(rows[:, 1])) for rows in batches], cold=True)
     return {
         "batch": STAGE_BATCH,
         "predict_replies_per_s": len(texts) / predicting,
         "tokenise": tokenising / predicting,
-        "vectorise": (vectorising - tokenising) / predicting,
-        "classifier": (predicting - vectorising) / predicting,
-        "probabilities": probabilities / predicting,
-        "labels_evidence": (predicting - vectorising - probabilities) / predicting,
+        "vectorise": (scoring_cold - tokenising - scoring_warm) / predicting,
+        "classifier": (predicting - scoring_cold + scoring_warm) / predicting,
+        "probabilities": scoring_warm / predicting,
+        "labels_evidence": (predicting - scoring_cold) / predicting,
     }
 
 

@@ -170,7 +170,8 @@ def _sections(r: dict) -> list[tuple[str, list[Row]]]:
 _SCENARIO_GOALS = {("tone", "single_c1"): ("service_p99_c1",), ("tone", "single_c16"): ("service_c16",),
                    ("tone", "batch64_c4"): ("batch64",)}
 _SCENARIO_LABELS = {"single_c1": "single reply, 1 connection", "single_c16": "single reply, 16 connections",
-                    "batch64_c4": "batches of 64, 4 connections"}
+                    "batch64_c4": "batches of 64, 4 connections",
+                    "distinct_c16": "single, 16 conn., every corpus reply once"}
 
 
 def _service_rows(r: dict) -> list[Row]:

@@ -28,7 +28,7 @@ class Scenario:
 
 
 SCENARIOS = (Scenario("single_c1", "single", 1), Scenario("single_c16", "single", 16),
-             Scenario("batch64_c4", "batch", 4))
+             Scenario("batch64_c4", "batch", 4), Scenario("distinct_c16", "distinct", 16))
 
 
 def service_load(model_dir: Path, pairs: list[Pair], seconds: int, use_wrk: bool, logs: Path) -> dict:
@@ -41,12 +41,14 @@ def service_load(model_dir: Path, pairs: list[Pair], seconds: int, use_wrk: bool
 
 
 def write_bodies(pairs: list[Pair]) -> dict[str, Path]:
-    """Request bodies, one JSON per line, in bench/work/: single replies and batches of 64."""
+    """Request bodies, one JSON per line, in bench/work/: single replies (320 of them, and every pair of
+    the corpus once: `distinct`) and batches of 64."""
     single = [{"text": p.reply, "context": p.context} for p in take(pairs, SINGLE_BODIES)]
+    distinct = [{"text": p.reply, "context": p.context} for p in dict.fromkeys(pairs)]
     items = [{"text": p.reply, "context": p.context} for p in take(pairs, BATCH_ITEMS * BATCH_BODIES)]
     batches = [{"items": items[i:i + BATCH_ITEMS]} for i in range(0, len(items), BATCH_ITEMS)]
     paths = {}
-    for name, bodies in (("single", single), ("batch", batches)):
+    for name, bodies in (("single", single), ("distinct", distinct), ("batch", batches)):
         paths[name] = WORK / f"bodies-{name}.jsonl"
         paths[name].write_text("".join(json.dumps(b, ensure_ascii=False) + "\n" for b in bodies), encoding="utf-8")
     return paths

@@ -14,6 +14,7 @@ The model reads rows of two text columns, ``(reply, context)``. Each block of fe
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -83,6 +84,19 @@ def length_bucket(text: str) -> str:
     return "tiny" if n <= 4 else "short" if n <= 12 else "medium" if n <= 40 else "long"
 
 
+@functools.lru_cache(maxsize=65536)
+def context_summary(context: str, keep_chars: int, with_words: bool) -> tuple:
+    """What pair signals read from a customer's message (its last `keep_chars`): its kinds, its length
+    class, its content words, and (`with_words`) all its tokens, sorted."""
+    context = last_chars(context, keep_chars)
+    context_norm = normalise(context)
+    if not context_norm:
+        return message_kinds(context_norm), None, (), ()
+    tokens = tokenise(context)
+    words = tuple(dict.fromkeys(t for t in tokens if len(t) >= 2 and t.isalnum()))
+    return message_kinds(context_norm), length_bucket(context_norm), words, tuple(sorted(set(tokens))) if with_words else ()
+
+
 class PairSignals:
     """Analyzer over a ``(reply, context)`` row: what the reply does with the customer's message."""
 
@@ -101,18 +115,14 @@ class PairSignals:
         Many rows share it (the same reply after the same kind of message), so scorers can remember
         the signals per key rather than per (reply, context) pair.
         """
-        reply, context = str(row[REPLY]), last_chars(str(row[CONTEXT]), self.context_chars)
-        context_norm = normalise(context)
-        if not context_norm:
-            return reply, message_kinds(context_norm), None, None, ()
-        context_tokens = tokenise(context)
-        words = {t for t in context_tokens if len(t) >= 2 and t.isalnum()}
+        reply = str(row[REPLY])
+        kinds, size, words, crossed = context_summary(str(row[CONTEXT]), self.context_chars, self.cross_context_words)
         overlap = None
         if words:
-            shared = len(words.intersection(tokenise(reply))) / len(words)
+            reply_tokens = set(tokenise(reply))
+            shared = sum(w in reply_tokens for w in words) / len(words)
             overlap = "none" if shared == 0 else "some" if shared < 0.3 else "high"
-        crossed = tuple(sorted(set(context_tokens))) if self.cross_context_words else ()
-        return reply, message_kinds(context_norm), length_bucket(context_norm), overlap, crossed
+        return reply, kinds, size, overlap, crossed
 
     def signals(self, key: tuple) -> list[str]:
         """The pair's signals from its `cache_key`."""

@@ -12,6 +12,7 @@ import functools
 import importlib.resources
 import logging
 import re
+import sys
 import unicodedata
 
 import jieba
@@ -107,7 +108,7 @@ def tokenise(text: str) -> tuple[str, ...]:
     for match in _TOKEN.finditer(normalise(text)):
         kind, value = match.lastgroup, match.group(0)
         if kind == "cjk":
-            tokens.extend(_jieba().cut(value, HMM=False))
+            tokens.extend(map(sys.intern, _jieba().cut(value, HMM=False)))  # cached texts share their words
         elif kind == "sentinel":
             tokens.append(_SENTINELS[value])
         else:

@@ -9,11 +9,13 @@ from typing import Sequence, TypedDict
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from model.features import as_rows
+from model.cues import message_kinds
+from model.features import as_rows, context_summary
 from model.labels import TONES, is_flagged
 from model.scorer import CACHE_SIZE, LinearScorer
-from model.tokenizer import is_display_token, tokenise
+from model.tokenizer import is_display_token, normalise, tokenise
 
+RESULT_CACHE_SIZE = 4096  # distinct (reply, context) pairs whose results `predict` remembers
 EVIDENCE_BLOCKS = frozenset({"reply_words", "reply_chars"})
 MAX_EVIDENCE = 5
 EVIDENCE_SHARE = 0.3  # a word is shown when it carries at least this share of the top word's weight
@@ -36,6 +38,7 @@ class ToneModel:
         self.thresholds = {**metadata["thresholds"], **(thresholds or {})}
         self.scorer = LinearScorer(pipeline)
         self._evidence = functools.lru_cache(maxsize=CACHE_SIZE)(self._find_evidence)
+        self._results: dict[tuple[str, str], ToneResult] = {}
         missing = set(TONES) - set(self.thresholds)
         if missing:
             raise ValueError(f"no threshold for tones: {sorted(missing)}")
@@ -46,22 +49,49 @@ class ToneModel:
 
     def probabilities(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         """Per-tone probabilities, shape ``(len(texts), len(TONES))``."""
-        return self.scorer.probabilities(self.scorer.vectorise(as_rows(list(texts), _contexts(texts, contexts))))
+        return self.scorer.probabilities(as_rows(list(texts), _contexts(texts, contexts)))
 
     def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[ToneResult]:
-        """Labels over their thresholds, all five scores, the flag, and evidence words per label."""
-        probabilities = self.probabilities(texts, contexts)
-        cut = np.array([self.thresholds[t] for t in TONES])
+        """Labels over their thresholds, all five scores, the flag, and evidence words per label.
+
+        The results of the last `RESULT_CACHE_SIZE` distinct ``(text, context)`` pairs are remembered
+        (a chat tool checks the same draft again when the agent sends it; agents paste templates):
+        they are shared, so callers must not change them.
+        """
+        pairs = list(zip(texts, _contexts(texts, contexts)))
+        results = [self._results.get(pair) for pair in pairs]
+        new = [i for i, result in enumerate(results) if result is None]
+        if new:
+            fresh = self._results_of([pairs[i][0] for i in new], [pairs[i][1] for i in new])
+            for i, result in zip(new, fresh):
+                results[i] = self._remember(pairs[i], result)
+        return results
+
+    def _results_of(self, texts: list[str], contexts: list[str]) -> list[ToneResult]:
+        probabilities = self.probabilities(texts, contexts).tolist()
+        cut = [self.thresholds[t] for t in TONES]
         results = []
         for text, row in zip(texts, probabilities):
             labels = [t for t, p, c in zip(TONES, row, cut) if p >= c]
             results.append(ToneResult(
                 labels=labels,
-                scores={t: float(p) for t, p in zip(TONES, row)},
+                scores=dict(zip(TONES, row)),
                 flagged=is_flagged(labels),
                 evidence={t: list(self.evidence(text, TONES.index(t))) for t in labels},
             ))
         return results
+
+    def _remember(self, pair: tuple[str, str], result: ToneResult) -> ToneResult:
+        if len(self._results) >= RESULT_CACHE_SIZE:
+            del self._results[next(iter(self._results))]  # the oldest
+        self._results[pair] = result
+        return result
+
+    def clear_caches(self) -> None:
+        """Forget every text seen so far: this model's caches and those of the tokeniser and features."""
+        for cache in (tokenise, normalise, message_kinds, context_summary, self._evidence, *self.scorer.caches):
+            cache.cache_clear()
+        self._results.clear()
 
     def evidence(self, text: str, tone: int) -> tuple[str, ...]:
         """The reply's words or emoji that pushed this tone's score up most (remembered per reply and tone).

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
-
 from pathlib import Path
+
+from flask import Flask
 
 from feedback.store import FeedbackStore, default_url
 from model.tokenizer import warm_up
@@ -14,6 +14,7 @@ from service.access_log import install_access_log
 from service.admin import admin_api
 from service.errors import register_error_handlers
 from service.feedback_views import feedback_api
+from service.json_provider import ServiceJSONProvider
 from service.model_holder import ModelHolder
 from service.views import api
 
@@ -21,12 +22,11 @@ from service.views import api
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; the model is loaded and warmed up here, once, before any request."""
     app = Flask(__name__)
+    app.json = ServiceJSONProvider(app)
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.from_mapping(config)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
     state = Path(app.config["STATE_DIR"])
     app.extensions["model_holder"] = ModelHolder(app.config["MODEL_DIR"], app.config["THRESHOLDS"], state / "active-model")
     app.extensions["feedback_store"] = FeedbackStore(app.config["FEEDBACK_URL"] or default_url(state))

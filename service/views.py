@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from model import TONES, ToneModel
+from service.access_log import note_flagged
 from service.openapi import openapi_document
 from service.payload import json_object, replies_of, reply_of
 
@@ -22,11 +23,11 @@ def classify():
     if "items" in payload:
         pairs = replies_of(payload, limits["MAX_TEXT_CHARS"], limits["MAX_ITEMS"])
         results = model.predict([t for t, _ in pairs], [c for _, c in pairs])
-        g.flagged = sum(r["flagged"] for r in results)
+        note_flagged(sum(r["flagged"] for r in results))
         return jsonify(results=results, model_version=model.version)
     text, context = reply_of(payload, limits["MAX_TEXT_CHARS"])
     [result] = model.predict([text], [context])
-    g.flagged = int(result["flagged"])
+    note_flagged(int(result["flagged"]))
     return jsonify(**result, model_version=model.version)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
+import model.tone_model as tone_model_module
 from model import TONES, ModelLoadError, load_model
 from model.features import ModelConfig, as_rows
 from model.tokenizer import normalise
@@ -138,3 +139,14 @@ def test_training_is_deterministic(tmp_path):
     assert first.thresholds == second.thresholds
     np.testing.assert_array_equal(first.probabilities(texts), second.probabilities(texts))
     assert (tmp_path / "a" / "current").resolve().name == first.version
+
+
+def test_results_are_remembered_per_reply_and_context(tone_model, monkeypatch):
+    monkeypatch.setattr(tone_model_module, "RESULT_CACHE_SIZE", 3)
+    tone_model.clear_caches()
+    after_complaint, after_praise = tone_model.predict(["😊😊", "😊😊"], ["裤子又薄又皱", "谢谢,很好看"])
+    assert after_complaint["scores"] != after_praise["scores"]
+    assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] is after_complaint
+    tone_model.predict(["已发货", "明天到"], ["", ""])  # four pairs: the oldest is forgotten
+    assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] is not after_complaint
+    assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] == after_complaint

@@ -1,5 +1,5 @@
 import json
-import logging
+import re
 
 import jsonschema
 import pytest
@@ -160,28 +160,23 @@ def test_bad_settings_are_refused_with_a_message(env):
 
 
 @pytest.fixture()
-def access_lines():
-    """The access-log lines written while the test runs."""
-    lines: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())
-    logger = logging.getLogger("tone.access")
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
+def access_lines(capsys):
+    """The access-log lines written on stderr so far in the test."""
+    return lambda: [line for line in capsys.readouterr().err.splitlines() if " /classify " in line]
 
 
 def test_access_log_has_one_line_per_request_without_the_text(client, access_lines):
     client.post("/classify", json=SEED)
-    [line] = access_lines
-    assert line.startswith("POST /classify 200 ") and "ms" in line and "flagged=1" in line
+    [line] = access_lines()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d POST /classify 200 \d+\.\d\dms flagged=1", line), line
     assert "裤子" not in line and "😊" not in line
 
 
 def test_access_log_shows_the_text_only_when_asked(model_dir, tmp_path, access_lines):
     create_app({"MODEL_DIR": str(model_dir), "STATE_DIR": str(tmp_path), "LOG_TEXT": True}).test_client().post(
         "/classify", json=SEED)
-    assert "裤子" in access_lines[0]
+    [line] = access_lines()
+    assert "flagged=1 body=" in line and "裤子" in line
 
 
 json_values = st.recursive(
@@ -211,3 +206,10 @@ def test_fuzzed_json_never_gets_a_5xx(client, body):
 def test_fuzzed_bytes_never_get_a_5xx(client, raw):
     response = client.post("/classify", data=raw, headers={"Content-Type": "application/json"})
     assert response.status_code in (200, 400) and response.is_json
+
+
+def test_responses_are_compact_json_with_the_text_as_is(client):
+    response = client.post("/classify", json={"text": "亲,这个没办法呢", "context": "坏了"})
+    body = response.get_data(as_text=True)
+    assert response.is_json and ", " not in body and '": ' not in body
+    assert json.loads(body)["evidence"] and "\\u" not in body
