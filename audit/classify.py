@@ -1,56 +1,108 @@
-"""Classifying batches of replies in this process or in a pool of worker processes, in order."""
+"""Classifying batches of replies in this process or in worker processes, in order.
+
+A batch comes back as its rows of replies.csv (CSV text) and the `Summary` of its replies, so the
+process that reads the log only writes text and adds up counts: the per-reply work is spread over
+the workers. Each reply goes to the worker its text hashes to, so a template is always scored by the
+same worker and each worker's caches hold only its share of the distinct texts.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
+from audit.summary import Reply, Summary
 from model import ToneModel, ToneResult, load_model
+from model.labels import TONES
+
+REPLY_COLUMNS = ["line", "chat_id", "time", "agent_id", "text", "context", "labels", *TONES, "flagged", "evidence"]
+# A chat log repeats agent templates after many kinds of customer message, and its customer messages
+# run to tens of thousands: the model remembers far more texts here than in the service.
+AUDIT_CACHE_SIZE = 250_000
 
 _worker_model: ToneModel | None = None  # set before the workers fork, so they share the loaded model
 
 
-def _predict_in_worker(texts: list[str], contexts: list[str]) -> list[ToneResult]:
+def reply_row(reply: Reply, result: ToneResult) -> list:
+    """One row of replies.csv (`REPLY_COLUMNS`)."""
+    return [reply.line, reply.chat_id, reply.time, reply.agent_id, reply.text, reply.context,
+            "|".join(result["labels"]), *(repr(result["scores"][t]) for t in TONES),
+            "true" if result["flagged"] else "false",
+            json.dumps(result["evidence"], ensure_ascii=False) if result["evidence"] else "{}"]
+
+
+def classify_batch(model: ToneModel, replies: list[Reply]) -> tuple[list[str], Summary]:
+    """The replies' rows of replies.csv, each as CSV text, and their `Summary`."""
+    results = model.predict([r.text for r in replies], [r.context for r in replies])
+    buffer, summary, rows = io.StringIO(), Summary(), []
+    writer = csv.writer(buffer)
+    for reply, result in zip(replies, results):
+        writer.writerow(reply_row(reply, result))
+        rows.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+        summary.add(reply, result)
+    return rows, summary
+
+
+def _classify_in_worker(replies: list[Reply]) -> tuple[list[str], Summary]:
     assert _worker_model is not None
-    return _worker_model.predict(texts, contexts)
+    return classify_batch(_worker_model, replies)
 
 
 class BatchClassifier:
-    """Feeds batches to `jobs` processes (or this one when ``jobs == 1``) and yields results in order.
+    """Feeds batches to `jobs` worker processes (or this one when ``jobs == 1``) and yields their outcomes,
+    ``(replies.csv rows as text, Summary)``, in order.
 
     At most ``2 * jobs`` batches are in flight, so memory stays bounded however large the input.
     """
 
     def __init__(self, model_dir: Path, jobs: int) -> None:
         global _worker_model
-        self.model = _worker_model = load_model(model_dir)
-        self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) if jobs > 1 else None
-        self._in_flight = 2 * jobs if self._pool else 0
-        self._pending: deque[tuple[object, Future | list[ToneResult]]] = deque()
+        self.model = _worker_model = load_model(model_dir, cache_size=AUDIT_CACHE_SIZE)
+        fork = multiprocessing.get_context("fork")
+        self._workers = [ProcessPoolExecutor(1, mp_context=fork) for _ in range(jobs)] if jobs > 1 else []
+        self._in_flight = 2 * jobs if self._workers else 0
+        self._pending: deque[list[tuple[list[int], Future | tuple[list[str], Summary]]]] = deque()
 
-    def submit(self, tag: object, texts: list[str], contexts: list[str]) -> Iterator[tuple[object, list[ToneResult]]]:
-        """Queue one batch; yield the (tag, results) of batches that must be collected to make room."""
-        if self._pool is None:
-            self._pending.append((tag, self.model.predict(texts, contexts)))
+    def submit(self, replies: list[Reply]) -> Iterator[tuple[str, Summary]]:
+        """Queue one batch; yield the outcomes of batches that must be collected to make room."""
+        if not self._workers:
+            self._pending.append([(list(range(len(replies))), classify_batch(self.model, replies))])
         else:
-            self._pending.append((tag, self._pool.submit(_predict_in_worker, texts, contexts)))
+            shards: list[list[int]] = [[] for _ in self._workers]
+            for i, reply in enumerate(replies):
+                shards[hash(reply.text) % len(shards)].append(i)
+            self._pending.append([(shard, worker.submit(_classify_in_worker, [replies[i] for i in shard]))
+                                  for worker, shard in zip(self._workers, shards) if shard])
         while len(self._pending) > self._in_flight:
             yield self._collect()
 
-    def drain(self) -> Iterator[tuple[object, list[ToneResult]]]:
+    def drain(self) -> Iterator[tuple[str, Summary]]:
         while self._pending:
             yield self._collect()
 
-    def _collect(self) -> tuple[object, list[ToneResult]]:
-        tag, outcome = self._pending.popleft()
-        return tag, outcome.result() if isinstance(outcome, Future) else outcome
+    def _collect(self) -> tuple[str, Summary]:
+        """The oldest batch's rows back in input order, and its summary."""
+        parts = self._pending.popleft()
+        rows: list[str] = [""] * sum(len(shard) for shard, _ in parts)
+        summary = Summary()
+        for shard, outcome in parts:
+            shard_rows, shard_summary = outcome.result() if isinstance(outcome, Future) else outcome
+            for i, row in zip(shard, shard_rows):
+                rows[i] = row
+            summary.merge(shard_summary)
+        return "".join(rows), summary
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for worker in self._workers:
+            worker.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "BatchClassifier":
         return self

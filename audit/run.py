@@ -13,17 +13,14 @@ from pathlib import Path
 from typing import TextIO
 
 from audit.chats import ContextTracker
-from audit.classify import BatchClassifier
+from audit.classify import REPLY_COLUMNS, BatchClassifier
 from audit.reader import ChatLogReader, Message, Reject
 from audit.report import render_report
 from audit.save_rate import save_rate
 from audit.summary import Reply, Summary
 from feedback.store import FeedbackStore
 from model.artifact import replace_folder
-from model.labels import TONES
-from model.tone_model import ToneResult
 
-REPLY_COLUMNS = ["line", "chat_id", "time", "agent_id", "text", "context", "labels", *TONES, "flagged", "evidence"]
 REJECT_COLUMNS = ["line", "reason", "raw"]
 BATCH_SIZE = 2000
 
@@ -49,12 +46,6 @@ class Progress:
                 f"ETA {int(eta) // 60}:{int(eta) % 60:02d}")
         self.stream.write(("\r" + line if self.live else line + "\n") + ("\n" if final and self.live else ""))
         self.stream.flush()
-
-
-def reply_row(reply: Reply, result: ToneResult) -> list:
-    return [reply.line, reply.chat_id, reply.time, reply.agent_id, reply.text, reply.context,
-            "|".join(result["labels"]), *(repr(result["scores"][t]) for t in TONES),
-            "true" if result["flagged"] else "false", json.dumps(result["evidence"], ensure_ascii=False)]
 
 
 def run_audit(source: Path, out: Path, model_dir: Path, *, columns: dict | None = None, roles: dict | None = None,
@@ -92,15 +83,13 @@ def _audit_into(folder: Path, reader: ChatLogReader, classifier: BatchClassifier
         replies_out.writerow(REPLY_COLUMNS)
         rejects_out.writerow(REJECT_COLUMNS)
 
-        def write(done: list[Reply], results: list[ToneResult]) -> None:
-            for reply, result in zip(done, results):
-                replies_out.writerow(reply_row(reply, result))
-                summary.add(reply, result)
+        def write(rows: str, part: Summary) -> None:
+            replies_file.write(rows)
+            summary.merge(part)
 
         def flush() -> None:
-            texts, contexts = [r.text for r in batch], [r.context for r in batch]
-            for done, results in classifier.submit(list(batch), texts, contexts):
-                write(done, results)
+            for outcome in classifier.submit(list(batch)):
+                write(*outcome)
             batch.clear()
 
         for row in reader:
@@ -120,8 +109,8 @@ def _audit_into(folder: Path, reader: ChatLogReader, classifier: BatchClassifier
                 progress.update(rows_read)
         if batch:
             flush()
-        for done, results in classifier.drain():
-            write(done, results)
+        for outcome in classifier.drain():
+            write(*outcome)
         progress.update(rows_read, final=True)
     result = summary_document(summary, saves, source=str(reader.path), model_version=classifier.model.version,
                               rows_read=rows_read, customer_messages=customers, rejected=rejected, reject_reasons=reasons)

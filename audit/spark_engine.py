@@ -29,8 +29,9 @@ from pyspark.errors import PySparkRuntimeError
 from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 
+from audit.classify import REPLY_COLUMNS, reply_row
 from audit.report import report_html
-from audit.run import BATCH_SIZE, REJECT_COLUMNS, REPLY_COLUMNS, reply_row, summary_document, summary_json
+from audit.run import BATCH_SIZE, REJECT_COLUMNS, summary_document, summary_json
 from audit.save_rate import save_rate
 from audit.spark_files import HadoopFiles
 from audit.spark_input import read_chat_log

@@ -18,6 +18,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import Pipeline
 
 from model.features import FEATURES_VERSION
+from model.scorer import CACHE_SIZE
 from model.tone_model import ToneModel
 
 PIPELINE_FILE = "model.joblib"
@@ -55,7 +56,8 @@ def replace_folder(finished: Path, target: Path) -> None:
         finished.rename(target)
 
 
-def load_model(directory: str | Path, thresholds: dict[str, float] | None = None) -> ToneModel:
+def load_model(directory: str | Path, thresholds: dict[str, float] | None = None,
+               cache_size: int = CACHE_SIZE) -> ToneModel:
     """Load a model directory, refusing one made with other library versions."""
     directory = Path(directory)
     try:
@@ -85,7 +87,7 @@ def load_model(directory: str | Path, thresholds: dict[str, float] | None = None
     if not isinstance(pipeline, Pipeline):
         raise ModelLoadError(f"{directory / PIPELINE_FILE} does not hold a scikit-learn Pipeline")
     try:
-        model = ToneModel(pipeline, metadata, thresholds)
+        model = ToneModel(pipeline, metadata, thresholds, cache_size)
         model.predict(["您好,请问有什么可以帮您"], ["在吗"])
     except Exception as exc:  # whatever a foreign or stale pipeline raises, it is not a usable model
         raise ModelLoadError(f"model at {directory} does not work with this code: {exc!r}") from None

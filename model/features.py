@@ -107,13 +107,18 @@ class PairSignals:
         self.context_chars = context_chars
 
     def __call__(self, row: np.ndarray) -> list[str]:
-        return self.signals(self.cache_key(row))
+        return [signal for part in self.parts(row) for signal in self.signals(part)]
 
-    def cache_key(self, row) -> tuple:
-        """All the signals depend on: the reply, and a summary of the customer's message.
+    def parts(self, row) -> tuple[tuple, tuple]:
+        """The row's signals come in two parts, each keyed by all it depends on, and no signal is in both.
 
-        Many rows share it (the same reply after the same kind of message), so scorers can remember
-        the signals per key rather than per (reply, context) pair.
+        - ``("reply", reply, kinds)``: the reply's length and content, and the kind of customer message
+          crossed with them. Many rows share it (the same template after the same kind of message).
+        - ``("context", length class, overlap, customer's words, reply length)``: the customer's message
+          and how much of it the reply takes up: few distinct values unless customer words are crossed.
+
+        Scorers remember each part's weights by its key; the l2 norm of the whole is the root of the
+        parts' summed squares, because a signal's count never spans two parts.
         """
         reply = str(row[REPLY])
         kinds, size, words, crossed = context_summary(str(row[CONTEXT]), self.context_chars, self.cross_context_words)
@@ -122,11 +127,16 @@ class PairSignals:
             reply_tokens = set(tokenise(reply))
             shared = sum(w in reply_tokens for w in words) / len(words)
             overlap = "none" if shared == 0 else "some" if shared < 0.3 else "high"
-        return reply, kinds, size, overlap, crossed
+        reply_size = length_bucket(normalise(reply)) if crossed else None
+        return ("reply", reply, kinds), ("context", size, overlap, crossed, reply_size)
 
-    def signals(self, key: tuple) -> list[str]:
-        """The pair's signals from its `cache_key`."""
-        reply, kinds, context_size, overlap, crossed = key
+    def signals(self, part: tuple) -> list[str]:
+        """The signals of one part (see `parts`)."""
+        if part[0] == "context":
+            _, context_size, overlap, crossed, reply_size = part
+            return ([f"ctx_len={context_size}"] if context_size else []) + \
+                ([f"overlap={overlap}"] if overlap else []) + [f"{t}|{reply_size}" for t in crossed]
+        _, reply, kinds = part
         reply_tokens = tokenise(reply)
         size = length_bucket(normalise(reply))
         no_content = all(t in _NO_CONTENT or not t.isalnum() or t.startswith("[") for t in reply_tokens)
@@ -137,11 +147,6 @@ class PairSignals:
             signals += [f"kind={kind}", f"{kind}|len={size}"] + ([f"{kind}|no_content"] if no_content else [])
             if self.cross_kind_with_reply:
                 signals.extend(f"{kind}|{t}" for t in set(reply_tokens) if is_display_token(t))
-        if context_size:
-            signals.append(f"ctx_len={context_size}")
-        if overlap:
-            signals.append(f"overlap={overlap}")
-        signals.extend(f"{t}|{size}" for t in crossed)
         return signals
 
 

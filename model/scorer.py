@@ -7,11 +7,12 @@ coefficients alone: this module computes them for any batch size, and the tests 
 with `Pipeline.predict_proba` to 1e-9.
 
 Each feature block (reply words, reply characters, context words, pair signals) adds its own share
-to every tone's logit. Chat replies repeat (templates, stock answers), so each block remembers, per
-distinct text, that share (five floats, not the features): a repeated reply costs four cache lookups
-and a sum.
-The sum and the sigmoid are done in plain floats: numpy's per-call cost is larger than the work for
-five tones.
+to every tone's logit: the dot product of its TF-IDF weights with the coefficients, divided by the
+weights' l2 norm. A block's document comes in parts (one for text blocks; two for the pair signals,
+see `PairSignals.parts`), and chat replies repeat (templates, stock answers), so the scorer remembers
+per distinct part its dot products and its sum of squared weights (six floats, not the features): a
+repeated reply costs a few cache lookups and a sum. The sum and the sigmoid are done in plain
+floats: numpy's per-call cost is larger than the work for five tones.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import operator
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -32,14 +34,14 @@ from sklearn.pipeline import Pipeline
 
 from model.features import REPLY
 
-CACHE_SIZE = 20_000  # distinct texts whose features each block remembers
+CACHE_SIZE = 20_000  # distinct parts of documents (texts, for most blocks) whose scores each block remembers
 
 
 @dataclass(frozen=True)
 class _Block:
     name: str
-    analyze: Callable  # from the block's cache key to its features' names
-    key: Callable  # from a document to what its features depend on (the document itself for text blocks)
+    analyze: Callable  # from one part of a document to its features' names
+    parts: Callable  # from a document to its parts: keys of disjoint sets of features (the document itself for text)
     column: int | list[int]
     vocabulary: dict[str, int]
     idf: list[float]
@@ -50,17 +52,17 @@ class _Block:
 class LinearScorer:
     """Probabilities and per-feature contributions of a fitted tone pipeline, computed directly."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, cache_size: int = CACHE_SIZE) -> None:
         features: ColumnTransformer = pipeline.named_steps["features"]
         blocks, names = [], []
         for name, vectorizer, column in features.transformers_:
             if name == "remainder":
                 continue
             assert isinstance(vectorizer, TfidfVectorizer) and vectorizer.norm == "l2"
-            keyed = getattr(vectorizer.analyzer, "cache_key", None)
+            in_parts = getattr(vectorizer.analyzer, "parts", None)
             blocks.append(_Block(
-                name=name, analyze=vectorizer.analyzer.signals if keyed else vectorizer.build_analyzer(),
-                key=keyed or _same, column=column,
+                name=name, analyze=vectorizer.analyzer.signals if in_parts else vectorizer.build_analyzer(),
+                parts=in_parts or _whole, column=column,
                 vocabulary=vectorizer.vocabulary_, idf=vectorizer.idf_.tolist(),
                 sublinear=vectorizer.sublinear_tf, offset=features.output_indices_[name].start))
             names.extend(vectorizer.get_feature_names_out())
@@ -72,22 +74,30 @@ class LinearScorer:
         self.coef_t = np.ascontiguousarray(self.coef.T)
         self.platt_a, self.platt_b = (np.array(v, dtype=np.float64) for v in zip(*scaling))
         self._offset = tuple((self.platt_a * self.intercept + self.platt_b).tolist())  # a x intercept + b
-        self._nothing = (0.0,) * len(self.intercept)
-        # one cache per block
-        self.caches = [functools.lru_cache(maxsize=CACHE_SIZE)(functools.partial(self._score_block, b))
-                              for b in self.blocks]
+        self._zeros = (0.0,) * len(self.intercept)
+        self.caches: list[Callable] = []  # one per block: of its documents, or of their parts
+        self._shares: list[tuple[Callable, Callable]] = []  # per block: (pick its document from a row, its share)
+        for block in self.blocks:
+            if block.parts is _whole:
+                cache = functools.lru_cache(maxsize=cache_size)(functools.partial(self._whole_share, block))
+                share = cache
+            else:
+                cache = functools.lru_cache(maxsize=cache_size)(functools.partial(self._part_score, block))
+                share = functools.partial(self._share_of_parts, block, cache)
+            pick = operator.itemgetter(block.column) if isinstance(block.column, int) else _whole_row
+            self.caches.append(cache)
+            self._shares.append((pick, share))
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+    def probabilities(self, rows: Iterable[tuple[str, str]]) -> np.ndarray:
         """Per-tone probabilities of ``(reply, context)`` rows, shape ``(rows, tones)``:
         ``1 / (1 + exp(a * logit + b))`` with each tone's Platt scaling ``(a, b)``."""
-        blocks = tuple(zip(self.blocks, self.caches))
-        out = []
+        logits = []
         for row in rows:
-            z = self._offset
-            for block, score in blocks:
-                z = tuple(map(operator.add, z, score(block.key(row[block.column]))))
-            out.append([_inverse_logistic(v) for v in z])
-        return np.array(out, dtype=np.float64).reshape(len(out), len(self._offset))
+            total = self._offset
+            for pick, share in self._shares:
+                total = tuple(map(operator.add, total, share(pick(row))))
+            logits.append(total)
+        return expit(-np.array(logits, dtype=np.float64).reshape(len(logits), len(self._offset)))
 
     def contributions(self, text: str, tone: int, block_names: frozenset[str]) -> list[tuple[str, str, float]]:
         """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only."""
@@ -95,47 +105,70 @@ class LinearScorer:
         for block in self.blocks:
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
-                idx, vals = _block_features(block, block.key(text))
+                idx, vals = _block_features(block, text)
                 out.extend((block.name, self.feature_names[j], v * self.coef[tone, j]) for j, v in zip(idx, vals))
         return out
 
-    def _score_block(self, block: _Block, key) -> tuple[float, ...]:
-        """Per tone, the Platt slope a x the block's share of the logit, for the document whose cache key is `key`."""
-        indices, values = _block_features(block, key)
+    def _whole_share(self, block: _Block, document) -> tuple[float, ...]:
+        """Per tone, Platt slope a x the block's share of the logit, for a block read as one part."""
+        indices, weights = _part_weights(block, document)
         if not indices:
-            return self._nothing
-        share = np.frombuffer(values) @ self.coef_t[np.frombuffer(indices, dtype=np.int64)]
-        return tuple((self.platt_a * share).tolist())
+            return self._zeros
+        dots = np.frombuffer(weights) @ self.coef_t[np.frombuffer(indices, dtype=np.int64)]
+        return tuple((self.platt_a * dots / math.sqrt(math.fsum(w * w for w in weights))).tolist())
+
+    def _part_score(self, block: _Block, part) -> tuple[tuple[float, ...], float]:
+        """One part of a document: per tone, Platt slope a x (its TF-IDF weights . coefficients), and
+        the sum of its squared weights."""
+        indices, weights = _part_weights(block, part)
+        if not indices:
+            return self._zeros, 0.0
+        dots = np.frombuffer(weights) @ self.coef_t[np.frombuffer(indices, dtype=np.int64)]
+        return tuple((self.platt_a * dots).tolist()), math.fsum(w * w for w in weights)
+
+    def _share_of_parts(self, block: _Block, part_score: Callable, document) -> tuple[float, ...]:
+        """Per tone, Platt slope a x the block's share of the logit, from its parts' cached scores."""
+        scored = [part_score(part) for part in block.parts(document)]
+        squares = sum(sq for _, sq in scored)
+        if not squares:
+            return self._zeros
+        inverse_norm = 1.0 / math.sqrt(squares)
+        return tuple(math.fsum(column) * inverse_norm for column in zip(*(dots for dots, _ in scored)))
 
 
-def _block_features(block: _Block, key) -> tuple[array, array]:
-    """One block's non-zero TF-IDF features of one document (given by its cache key): global column
-    indices and l2-normalised values, in compact arrays.
+def _block_features(block: _Block, document) -> tuple[list[int], list[float]]:
+    """A block's non-zero TF-IDF features of one document: global column indices and l2-normalised values."""
+    indices, weights = [], []
+    for part in block.parts(document):
+        idx, w = _part_weights(block, part)
+        indices.extend(idx)
+        weights.extend(w)
+    norm = math.sqrt(sum(w * w for w in weights))
+    return indices, [w / norm for w in weights]
 
-    Plain Python floats: for one short reply they are several times faster than small numpy arrays.
-    """
+
+def _part_weights(block: _Block, part) -> tuple[array, array]:
+    """Global column indices and (not yet normalised) TF-IDF weights of one part of a document, in
+    compact arrays. Plain Python floats: for one short reply they are several times faster than small
+    numpy arrays."""
     vocabulary, idf = block.vocabulary, block.idf
-    counts = [(vocabulary[f], c) for f, c in Counter(block.analyze(key)).items() if f in vocabulary]
+    # in column order, so that sums do not depend on the order of a set (string hashes vary per process)
+    counts = sorted((vocabulary[f], c) for f, c in Counter(block.analyze(part)).items() if f in vocabulary)
     if not counts:
         return _NO_INDICES, _NO_VALUES
     if block.sublinear:
         weights = [(math.log(c) + 1.0) * idf[j] for j, c in counts]
     else:
         weights = [c * idf[j] for j, c in counts]
-    norm = math.sqrt(sum(w * w for w in weights))
-    return array("q", (j + block.offset for j, _ in counts)), array("d", (w / norm for w in weights))
+    return array("q", (j + block.offset for j, _ in counts)), array("d", weights)
 
 
-def _inverse_logistic(z: float) -> float:
-    """``1 / (1 + exp(z))`` without overflow."""
-    if z > 0:
-        e = math.exp(-z)
-        return e / (1.0 + e)
-    return 1.0 / (1.0 + math.exp(z))
+def _whole(document) -> tuple:
+    return (document,)
 
 
-def _same(doc):
-    return doc
+def _whole_row(row: tuple[str, str]) -> tuple[str, str]:
+    return row
 
 
 _NO_INDICES, _NO_VALUES = array("q"), array("d")

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from model.cues import message_kinds
-from model.features import as_rows, context_summary
+from model.features import context_summary
 from model.labels import TONES, is_flagged
 from model.scorer import CACHE_SIZE, LinearScorer
 from model.tokenizer import is_display_token, normalise, tokenise
@@ -31,13 +31,15 @@ class ToneResult(TypedDict):
 class ToneModel:
     """A fitted pipeline with its per-tone thresholds and metadata."""
 
-    def __init__(self, pipeline: Pipeline, metadata: dict, thresholds: dict[str, float] | None = None) -> None:
-        """`thresholds` overrides some or all of the thresholds stored in `metadata`."""
+    def __init__(self, pipeline: Pipeline, metadata: dict, thresholds: dict[str, float] | None = None,
+                 cache_size: int = CACHE_SIZE) -> None:
+        """`thresholds` overrides some or all of the thresholds stored in `metadata`; `cache_size` is how
+        many distinct texts (per feature block) and replies (for evidence) the model remembers."""
         self.pipeline = pipeline
         self.metadata = metadata
         self.thresholds = {**metadata["thresholds"], **(thresholds or {})}
-        self.scorer = LinearScorer(pipeline)
-        self._evidence = functools.lru_cache(maxsize=CACHE_SIZE)(self._find_evidence)
+        self.scorer = LinearScorer(pipeline, cache_size)
+        self._evidence = functools.lru_cache(maxsize=cache_size)(self._find_evidence)
         self._results: dict[tuple[str, str], ToneResult] = {}
         missing = set(TONES) - set(self.thresholds)
         if missing:
@@ -49,7 +51,7 @@ class ToneModel:
 
     def probabilities(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         """Per-tone probabilities, shape ``(len(texts), len(TONES))``."""
-        return self.scorer.probabilities(as_rows(list(texts), _contexts(texts, contexts)))
+        return self.scorer.probabilities(zip(texts, _contexts(texts, contexts)))
 
     def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[ToneResult]:
         """Labels over their thresholds, all five scores, the flag, and evidence words per label.
