@@ -11,9 +11,8 @@ import gzip
 import io
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, NamedTuple
 
 REQUIRED = ("chat_id", "role", "text")
 OPTIONAL = ("time", "agent_id")
@@ -29,8 +28,7 @@ class AuditInputError(ValueError):
     """The input as a whole cannot be read (missing file, unknown format, missing columns)."""
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     line: int
     chat_id: str
     role: str  # "customer" or "agent"
@@ -39,8 +37,7 @@ class Message:
     agent_id: str
 
 
-@dataclass(frozen=True)
-class Reject:
+class Reject(NamedTuple):
     line: int
     reason: str
     raw: str
@@ -140,11 +137,12 @@ class ChatLogRules:
                 return Reject(line, f"{field} is not text", _clip(raw))
         if not isinstance(values["text"], str):
             return Reject(line, "text is not text", _clip(raw))
-        role = self.roles.get(str(values["role"]).strip()) or self.roles.get(str(values["role"]).strip().lower())
+        given_role = str(values["role"]).strip()
+        role = self.roles.get(given_role) or self.roles.get(given_role.lower())
         if role is None:
-            return Reject(line, f"unknown role {str(values['role'])[:40]!r}; map it with --roles", _clip(raw))
-        return Message(line=line, chat_id=str(values["chat_id"]).strip(), role=role, text=values["text"],
-                       time=_text(values.get("time")), agent_id=_text(values.get("agent_id")))
+            return Reject(line, f"unknown role {given_role[:40]!r}; map it with --roles", _clip(raw))
+        return Message(line, str(values["chat_id"]).strip(), role, values["text"],
+                       _text(values.get("time")), _text(values.get("agent_id")))
 
 
 class ChatLogReader(ChatLogRules):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from model.cues import is_complaint
 from model.labels import FLAG_TONES, TONES
@@ -29,8 +29,7 @@ DEFINITIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """An agent message ready to classify, with where it came from."""
 
     line: int

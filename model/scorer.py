@@ -133,7 +133,10 @@ class LinearScorer:
         if not squares:
             return self._zeros
         inverse_norm = 1.0 / math.sqrt(squares)
-        return tuple(math.fsum(column) * inverse_norm for column in zip(*(dots for dots, _ in scored)))
+        dots = scored[0][0]
+        for more, _ in scored[1:]:
+            dots = tuple(map(operator.add, dots, more))
+        return tuple(d * inverse_norm for d in dots)
 
 
 def _block_features(block: _Block, document) -> tuple[list[int], list[float]]:
