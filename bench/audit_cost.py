@@ -1,4 +1,4 @@
-"""`make audit` end to end on a generated chat log: wall time, agent replies/s and peak RSS of the process tree."""
+"""`make audit` end to end on a generated chat log: wall time, agent replies/s and peak memory of the process tree."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def audit_cost(model_dir: Path, pairs: list[Pair], messages: int, logs: Path) ->
         result[name] = {
             "seconds": measured.seconds, "agent_replies": replies, "replies_per_s": replies / measured.seconds,
             "messages_per_s": messages / measured.seconds, "peak_tree_rss_mb": measured.peak_tree_rss_mb,
+            "peak_tree_pss_mb": measured.peak_tree_pss_mb,
         }
     return result
 

@@ -57,8 +57,8 @@ class Measured:
     returncode: int
     seconds: float           # wall time
     cpu_seconds: float       # user + system of the child and its reaped descendants (os.wait4)
-    max_rss_mb: float        # ru_maxrss from os.wait4: the largest single process of the tree
     peak_tree_rss_mb: float  # the largest sum of RSS over the whole tree, sampled every POLL_SECONDS
+    peak_tree_pss_mb: float  # the largest sum of PSS over the whole tree (shared pages counted once), same samples
 
 
 def run_measured(cmd: Sequence[str | Path], *, log: Path, timeout: float,
@@ -67,22 +67,25 @@ def run_measured(cmd: Sequence[str | Path], *, log: Path, timeout: float,
 
     The child is reaped with ``os.wait4``, whose rusage covers exactly that child and its waited-for
     descendants (the same accounting as ``getrusage(RUSAGE_CHILDREN)``, without earlier children).
+    Memory is sampled from /proc instead of taken from ``ru_maxrss``: Linux keeps a process's peak RSS
+    across fork and exec, so a child would report this (large) bench process's peak as its own.
     """
     with log.open("wb") as out, process_group(cmd, cwd=ROOT, env=env, stdout=out,
                                               stderr=subprocess.STDOUT) as proc:
         started = time.perf_counter()
-        peak = 0
+        peak = peak_pss = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if time.perf_counter() - started > timeout:
                 raise TimeoutError(f"{Path(cmd[0]).name} still running after {timeout:.0f} s (log: {log})")
-            peak = max(peak, rss_bytes(process_tree(proc.pid)))
+            tree = process_tree(proc.pid)
+            peak, peak_pss = max(peak, rss_bytes(tree)), max(peak_pss, pss_bytes(tree))
             time.sleep(POLL_SECONDS)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(proc.returncode, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak / MB)
+    return Measured(proc.returncode, seconds, usage.ru_utime + usage.ru_stime, peak / MB, peak_pss / MB)
 
 
 def require_success(measured: Measured, what: str, log: Path) -> None:

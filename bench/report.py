@@ -53,6 +53,7 @@ class Goal:
 
 GOALS = {
     "audit_throughput": Goal("audit.jobs_2.replies_per_s", True, 15_000, ">= 15,000 replies/s"),
+    "audit_memory": Goal("audit.jobs_2.peak_tree_pss_mb", False, 1024, "<= 1 GB"),
     "audit_vs_floor": Goal("ratios.audit_vs_two_core_floor", True, 0.60, ">= 60% of the floor"),
     "service_p99_c1": Goal("service.tone.single_c1.p99_ms", False, 5.0, "p99 <= 5 ms"),
     "service_c16": Goal("service.tone.single_c16.replies_per_s", True, 1500, ">= 1,500 replies/s"),
@@ -145,7 +146,7 @@ def _sections(r: dict) -> list[tuple[str, list[Row]]]:
           for row in _audit_rows(r, run)]),
         (f"5. make train and model loading{busy('training', 'loading')}", [
             (f"make train (folds: {f('training.folds')})",
-             f"{_num(f('training.seconds'), '.1f', ' s')}, peak RSS {_num(f('training.max_rss_mb'), '.0f', ' MB')}", ()),
+             f"{_num(f('training.seconds'), '.1f', ' s')}, peak RSS {_num(f('training.peak_rss_mb'), '.0f', ' MB')}", ()),
             ("fresh process: import / load_model / 1st predict",
              f"{_num(f('loading.import_seconds'), '.2f')} / {_num(f('loading.load_seconds'), '.2f')} / "
              f"{_num(f('loading.first_predict_seconds'), '.2f', ' s')}", ()),
@@ -200,4 +201,7 @@ def _audit_rows(r: dict, run: str) -> list[Row]:
     return [(f"{name}: agent replies/s", _num(a.get("replies_per_s"), unit=" replies/s")
              + f"  ({_num(a.get('agent_replies'))} replies in {_num(a.get('seconds'), '.1f', ' s')})",
              ("audit_throughput",) if run == "jobs_2" else ()),
-            (f"{name}: peak RSS of the process tree", _num(a.get("peak_tree_rss_mb"), ".0f", " MB"), ())]
+            (f"{name}: peak memory, process tree",
+             f"PSS {_num(a.get('peak_tree_pss_mb'), '.0f', ' MB')} (RSS summed over the processes "
+             f"{_num(a.get('peak_tree_rss_mb'), '.0f', ' MB')})",
+             ("audit_memory",) if run == "jobs_2" else ())]

@@ -16,7 +16,7 @@ TIMEOUT_SECONDS = 900
 
 
 def training_cost(folds: int | None, logs: Path) -> dict:
-    """Wall time and peak RSS of ``python -m training.train`` into a temporary models folder."""
+    """Wall time and peak RSS (sampled) of ``python -m training.train`` into a temporary models folder."""
     models = Path(tempfile.mkdtemp(prefix="train-", dir=WORK))
     log = logs / "train.log"
     cmd = [sys.executable, "-m", "training.train", "--data", TRAIN_DATA, "--models", models]
@@ -26,7 +26,7 @@ def training_cost(folds: int | None, logs: Path) -> dict:
     finally:
         shutil.rmtree(models, ignore_errors=True)
     return {"data": TRAIN_DATA, "folds": folds or "default", "seconds": measured.seconds,
-            "max_rss_mb": measured.max_rss_mb}
+            "peak_rss_mb": measured.peak_tree_rss_mb}
 
 
 def loading_cost(model_dir: Path, logs: Path) -> dict:

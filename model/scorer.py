@@ -154,16 +154,16 @@ def _part_weights(block: _Block, part) -> tuple[array, array]:
     """Global column indices and (not yet normalised) TF-IDF weights of one part of a document, in
     compact arrays. Plain Python floats: for one short reply they are several times faster than small
     numpy arrays."""
-    vocabulary, idf = block.vocabulary, block.idf
-    # in column order, so that sums do not depend on the order of a set (string hashes vary per process)
-    counts = sorted((vocabulary[f], c) for f, c in Counter(block.analyze(part)).items() if f in vocabulary)
+    vocabulary, idf, offset = block.vocabulary, block.idf, block.offset
+    counts = [(j, c) for f, c in Counter(block.analyze(part)).items() if (j := vocabulary.get(f)) is not None]
     if not counts:
         return _NO_INDICES, _NO_VALUES
+    counts.sort()  # column order: sums then do not depend on a set's order (string hashes vary per process)
     if block.sublinear:
         weights = [(math.log(c) + 1.0) * idf[j] for j, c in counts]
     else:
         weights = [c * idf[j] for j, c in counts]
-    return array("q", (j + block.offset for j, _ in counts)), array("d", weights)
+    return array("q", [j + offset for j, _ in counts]), array("d", weights)
 
 
 def _whole(document) -> tuple:
