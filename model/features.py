@@ -46,6 +46,7 @@ class ModelConfig:
     use_pair: bool = True
     cross_kind_with_reply: bool = True
     cross_context_words: bool = False
+    reply_word_presence: bool = False  # + the reply's words as 0/1, not normalised: a cue weighs the same in a long reply
     C: float = 4.0
     class_weight: str | None = "balanced"
     calibration: str = "sigmoid"  # "sigmoid": Platt scaling fitted on 3-fold held-out scores; "none"
@@ -159,6 +160,10 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
             analyzer="char", preprocessor=normalise,
             ngram_range=(config.char_ngram_min, config.char_ngram_max), **common), REPLY),
     ]
+    if config.reply_word_presence:
+        blocks.append(("reply_presence", TfidfVectorizer(
+            analyzer=WordNgrams(1), binary=True, use_idf=False, norm=None, min_df=config.min_df, lowercase=False,
+            dtype=np.float64), REPLY))
     if config.use_context:
         context_words = WordNgrams(1, prefix="c:", keep_chars=config.context_chars)
         blocks.append(("context_words", TfidfVectorizer(analyzer=context_words, **common), CONTEXT))

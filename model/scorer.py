@@ -44,8 +44,10 @@ class _Block:
     parts: Callable  # from a document to its parts: keys of disjoint sets of features (the document itself for text)
     column: int | list[int]
     vocabulary: dict[str, int]
-    idf: list[float]
+    idf: list[float]  # 1.0 each without idf weighting
     sublinear: bool
+    binary: bool  # counts as 0/1
+    normalised: bool  # l2 (True) or none
     offset: int
 
 
@@ -58,13 +60,15 @@ class LinearScorer:
         for name, vectorizer, column in features.transformers_:
             if name == "remainder":
                 continue
-            assert isinstance(vectorizer, TfidfVectorizer) and vectorizer.norm == "l2"
+            assert isinstance(vectorizer, TfidfVectorizer) and vectorizer.norm in ("l2", None)
             in_parts = getattr(vectorizer.analyzer, "parts", None)
             blocks.append(_Block(
                 name=name, analyze=vectorizer.analyzer.signals if in_parts else vectorizer.build_analyzer(),
                 parts=in_parts or _whole, column=column,
-                vocabulary=vectorizer.vocabulary_, idf=vectorizer.idf_.tolist(),
-                sublinear=vectorizer.sublinear_tf, offset=features.output_indices_[name].start))
+                vocabulary=vectorizer.vocabulary_,
+                idf=vectorizer.idf_.tolist() if vectorizer.use_idf else [1.0] * len(vectorizer.vocabulary_),
+                sublinear=vectorizer.sublinear_tf, binary=vectorizer.binary, normalised=vectorizer.norm == "l2",
+                offset=features.output_indices_[name].start))
             names.extend(vectorizer.get_feature_names_out())
         linear, scaling = zip(*map(_linear_part, pipeline.named_steps["classify"].estimators_))
         self.blocks: tuple[_Block, ...] = tuple(blocks)
@@ -115,7 +119,9 @@ class LinearScorer:
         if not indices:
             return self._zeros
         dots = np.frombuffer(weights) @ self.coef_t[np.frombuffer(indices, dtype=np.int64)]
-        return tuple((self.platt_a * dots / math.sqrt(math.fsum(w * w for w in weights))).tolist())
+        if block.normalised:
+            dots /= math.sqrt(math.fsum(w * w for w in weights))
+        return tuple((self.platt_a * dots).tolist())
 
     def _part_score(self, block: _Block, part) -> tuple[tuple[float, ...], float]:
         """One part of a document: per tone, Platt slope a x (its TF-IDF weights . coefficients), and
@@ -132,7 +138,7 @@ class LinearScorer:
         squares = sum(sq for _, sq in scored)
         if not squares:
             return self._zeros
-        inverse_norm = 1.0 / math.sqrt(squares)
+        inverse_norm = 1.0 / math.sqrt(squares) if block.normalised else 1.0
         dots = scored[0][0]
         for more, _ in scored[1:]:
             dots = tuple(map(operator.add, dots, more))
@@ -146,7 +152,7 @@ def _block_features(block: _Block, document) -> tuple[list[int], list[float]]:
         idx, w = _part_weights(block, part)
         indices.extend(idx)
         weights.extend(w)
-    norm = math.sqrt(sum(w * w for w in weights))
+    norm = math.sqrt(sum(w * w for w in weights)) if block.normalised else 1.0
     return indices, [w / norm for w in weights]
 
 
@@ -159,7 +165,9 @@ def _part_weights(block: _Block, part) -> tuple[array, array]:
     if not counts:
         return _NO_INDICES, _NO_VALUES
     counts.sort()  # column order: sums then do not depend on a set's order (string hashes vary per process)
-    if block.sublinear:
+    if block.binary:
+        weights = [idf[j] for j, _ in counts]
+    elif block.sublinear:
         weights = [(math.log(c) + 1.0) * idf[j] for j, c in counts]
     else:
         weights = [c * idf[j] for j, c in counts]

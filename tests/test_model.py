@@ -150,3 +150,15 @@ def test_results_are_remembered_per_reply_and_context(tone_model, monkeypatch):
     tone_model.predict(["已发货", "明天到"], ["", ""])  # four pairs: the oldest is forgotten
     assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] is not after_complaint
     assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] == after_complaint
+
+
+def test_direct_scorer_matches_a_pipeline_with_unnormalised_presence_features(tmp_path):
+    data = tmp_path / "data.jsonl"
+    files = sorted((ROOT / "data" / "train").glob("*.jsonl"))
+    data.write_text("".join(f.read_text(encoding="utf-8") for f in files[:2]), encoding="utf-8")
+    model = load_model(train(data, tmp_path / "m", ModelConfig(reply_word_presence=True), folds=2, log=lambda *_: None))
+    assert "reply_presence" in [b.name for b in model.scorer.blocks]
+    texts = ["😊😊", "亲,这个没办法呢,您放心哦,我们会尽快处理的,非常抱歉", "已发货", "x"]
+    contexts = [SEED_CONTEXT, "坏了", "什么时候到", ""]
+    expected = model.pipeline.predict_proba(as_rows(texts, contexts))
+    np.testing.assert_allclose(model.probabilities(texts, contexts), expected, rtol=0, atol=1e-9)
