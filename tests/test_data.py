@@ -27,6 +27,8 @@ def examples():
 def protected_replies(*names: str) -> list[str]:
     texts = []
     for name in names:
+        if not (SHARED / name).is_file():
+            pytest.skip(f"{SHARED / name} is not here: the copy check reads the shared files next to the repository")
         for line in (SHARED / name).read_text(encoding="utf-8").splitlines():
             texts.append(normal(json.loads(line).get("reply", "")))
     return texts
