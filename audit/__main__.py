@@ -21,11 +21,15 @@ from pathlib import Path
 
 from audit.reader import AuditInputError, parse_mapping
 from feedback.store import FeedbackStore, default_url
-from audit.run import BATCH_SIZE, run_audit
-from model import ModelLoadError
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, without_pandas: bool = False) -> int:
+    """The command; `without_pandas` (set when run as ``python -m audit``) keeps pandas out of a local run.
+
+    The local engine never uses pandas, but scikit-learn imports it whenever it is installed (it is, with
+    the Spark extra), at about 65 MB per process, and the audit's forked workers each count it again.
+    So the model is imported only once the engine is known, after pandas has been blocked.
+    """
     parser = argparse.ArgumentParser(prog="python -m audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--in", dest="source", required=True,
@@ -39,16 +43,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="local: processes on this machine (default); spark: Apache Spark")
     parser.add_argument("--master", help="with --engine spark: the Spark master URL (default local[*], or spark-submit's)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="classifier processes")
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="replies per classification batch")
+    parser.add_argument("--batch-size", type=int, help="replies per classification batch (default: audit.run.BATCH_SIZE)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--feedback", default=os.environ.get("TONE_FEEDBACK_URL", ""),
                         help="feedback database URL for the save rate (default: the service's store in "
                              "$TONE_STATE_DIR or var/, when it exists)")
     args = parser.parse_args(argv)
-    if args.jobs < 1 or args.batch_size < 1:
+    if args.jobs < 1 or (args.batch_size is not None and args.batch_size < 1):
         parser.error("--jobs and --batch-size must be at least 1")
     store_file = Path(os.environ.get("TONE_STATE_DIR", "var")) / "feedback.sqlite3"
     feedback_url = args.feedback or (default_url(store_file.parent) if store_file.exists() else "")
+    if without_pandas and args.engine == "local":
+        sys.modules.setdefault("pandas", None)  # from here on, `import pandas` raises ImportError
+    from audit.run import run_audit
+    from model import ModelLoadError
+
     run = partial(run_audit, Path(args.source), Path(args.out), jobs=args.jobs)
     refusals: tuple[type[Exception], ...] = (AuditInputError, ModelLoadError)
     if args.engine == "spark":
@@ -63,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("Parquet input needs --engine spark")
     try:
         summary = run(args.model, columns=parse_mapping(args.columns, "--columns"),
-                      roles=parse_mapping(args.roles, "--roles"), file_format=args.format, batch_size=args.batch_size,
+                      roles=parse_mapping(args.roles, "--roles"), file_format=args.format,
                       progress=None if args.quiet else sys.stderr,
-                      feedback=FeedbackStore(feedback_url) if feedback_url else None)
+                      feedback=FeedbackStore(feedback_url) if feedback_url else None,
+                      **({"batch_size": args.batch_size} if args.batch_size else {}))
     except refusals as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,4 +89,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(without_pandas=True))

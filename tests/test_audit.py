@@ -207,3 +207,12 @@ def test_cli_help_and_errors(tmp_path, model_dir):
     done = run("--in", str(tmp_path / "c.csv"), "--out", str(tmp_path / "o"), "--model", str(model_dir), "--jobs", "1")
     assert done.returncode == 0 and "rows read 5 = agent replies 3 + customer messages 2 + rejected 0" in done.stdout
     assert "rows/s" in done.stderr and "ETA" in done.stderr
+
+
+def test_a_local_run_from_the_command_line_leaves_pandas_out(tmp_path, model_dir):
+    (tmp_path / "c.csv").write_text(HEADER + GOOD_CHAT, encoding="utf-8")
+    args = ["--in", str(tmp_path / "c.csv"), "--out", str(tmp_path / "o"), "--model", str(model_dir), "--quiet"]
+    script = (f"import sys; from audit.__main__ import main; code = main({args!r}, without_pandas=True); "
+              "print(code, sys.modules.get('pandas') is None)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split()[-2:] == ["0", "True"], done.stderr
