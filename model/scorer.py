@@ -8,11 +8,11 @@ with `Pipeline.predict_proba` to 1e-9.
 
 Each feature block (reply words, reply characters, context words, pair signals) adds its own share
 to every tone's logit: the dot product of its TF-IDF weights with the coefficients, divided by the
-weights' l2 norm. A block's document comes in parts (one for text blocks; two for the pair signals,
+weights' l2 norm (for the l2-normalised blocks, which are all of them unless an option adds another). A block's document comes in parts (one for text blocks; two for the pair signals,
 see `PairSignals.parts`), and chat replies repeat (templates, stock answers), so the scorer remembers
 per distinct part its dot products and its sum of squared weights (six floats, not the features): a
-repeated reply costs a few cache lookups and a sum. The sum and the sigmoid are done in plain
-floats: numpy's per-call cost is larger than the work for five tones.
+repeated reply costs a few cache lookups and a sum. The sum is done in plain floats (numpy's
+per-call cost is larger than the work for five tones); the sigmoid once per batch.
 """
 
 from __future__ import annotations
