@@ -119,7 +119,9 @@ class PairSignals:
           and how much of it the reply takes up: few distinct values unless customer words are crossed.
 
         Scorers remember each part's weights by its key; the l2 norm of the whole is the root of the
-        parts' summed squares, because a signal's count never spans two parts.
+        parts' summed squares, because a signal's count never spans two parts. (With the crossed
+        customer words on, ``{word}|{length class}`` could in principle equal a reply signal
+        ``{kind}|{word}``; the tests check the scorer against the pipeline on the shipped settings.)
         """
         reply = str(row[REPLY])
         kinds, size, words, crossed = context_summary(str(row[CONTEXT]), self.context_chars, self.cross_context_words)
