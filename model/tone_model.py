@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections import defaultdict
 from typing import Sequence, TypedDict
 
@@ -41,6 +42,7 @@ class ToneModel:
         self.scorer = LinearScorer(pipeline, cache_size)
         self._evidence = functools.lru_cache(maxsize=cache_size)(self._find_evidence)
         self._results: dict[tuple[str, str], ToneResult] = {}
+        self._remembering = threading.Lock()
         missing = set(TONES) - set(self.thresholds)
         if missing:
             raise ValueError(f"no threshold for tones: {sorted(missing)}")
@@ -84,9 +86,10 @@ class ToneModel:
         return results
 
     def _remember(self, pair: tuple[str, str], result: ToneResult) -> ToneResult:
-        if len(self._results) >= RESULT_CACHE_SIZE:
-            del self._results[next(iter(self._results))]  # the oldest
-        self._results[pair] = result
+        with self._remembering:  # a threaded server may call predict from several threads
+            if len(self._results) >= RESULT_CACHE_SIZE:
+                del self._results[next(iter(self._results))]  # the oldest
+            self._results[pair] = result
         return result
 
     def clear_caches(self) -> None:
