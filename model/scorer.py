@@ -8,8 +8,9 @@ with `Pipeline.predict_proba` to 1e-9.
 
 Each feature block (reply words, reply characters, context words, pair signals) adds its own share
 to every tone's logit: the dot product of its TF-IDF weights with the coefficients, divided by the
-weights' l2 norm (for the l2-normalised blocks, which are all of them unless an option adds another). A block's document comes in parts (one for text blocks; two for the pair signals,
-see `PairSignals.parts`), and chat replies repeat (templates, stock answers), so the scorer remembers
+weights' l2 norm (for l2-normalised blocks: all of them unless an option adds another). A block's
+document comes in parts (one for text blocks; two for the pair signals, see `PairSignals.parts`),
+and chat replies repeat (templates, stock answers), so the scorer remembers
 per distinct part its dot products and its sum of squared weights (six floats, not the features): a
 repeated reply costs a few cache lookups and a sum. The sum is done in plain floats (numpy's
 per-call cost is larger than the work for five tones); the sigmoid once per batch.
@@ -115,13 +116,8 @@ class LinearScorer:
 
     def _whole_share(self, block: _Block, document) -> tuple[float, ...]:
         """Per tone, Platt slope a x the block's share of the logit, for a block read as one part."""
-        indices, weights = _part_weights(block, document)
-        if not indices:
-            return self._zeros
-        dots = np.frombuffer(weights) @ self.coef_t[np.frombuffer(indices, dtype=np.int64)]
-        if block.normalised:
-            dots /= math.sqrt(math.fsum(w * w for w in weights))
-        return tuple((self.platt_a * dots).tolist())
+        dots, squares = self._part_score(block, document)
+        return self._share(block, dots, squares)
 
     def _part_score(self, block: _Block, part) -> tuple[tuple[float, ...], float]:
         """One part of a document: per tone, Platt slope a x (its TF-IDF weights . coefficients), and
@@ -135,13 +131,18 @@ class LinearScorer:
     def _share_of_parts(self, block: _Block, part_score: Callable, document) -> tuple[float, ...]:
         """Per tone, Platt slope a x the block's share of the logit, from its parts' cached scores."""
         scored = [part_score(part) for part in block.parts(document)]
-        squares = sum(sq for _, sq in scored)
-        if not squares:
-            return self._zeros
-        inverse_norm = 1.0 / math.sqrt(squares) if block.normalised else 1.0
         dots = scored[0][0]
         for more, _ in scored[1:]:
             dots = tuple(map(operator.add, dots, more))
+        return self._share(block, dots, sum(sq for _, sq in scored))
+
+    def _share(self, block: _Block, dots: tuple[float, ...], squares: float) -> tuple[float, ...]:
+        """The block's share from its summed dot products and squared weights: divided by the l2 norm."""
+        if not squares:
+            return self._zeros
+        if not block.normalised:
+            return dots
+        inverse_norm = 1.0 / math.sqrt(squares)
         return tuple(d * inverse_norm for d in dots)
 
 

@@ -22,7 +22,8 @@ class ServiceJSONProvider(DefaultJSONProvider):
 
     def __init__(self, app: Flask) -> None:
         super().__init__(app)
-        self._compact = json.JSONEncoder(ensure_ascii=False, separators=COMPACT, default=self.default)
+        self._compact = json.JSONEncoder(ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys,
+                                         separators=COMPACT, default=self.default)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs == {"separators": COMPACT}:
