@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CONTEXT_MAX_CHARS = 300
 MAX_OPEN_CHATS = 200_000  # chats kept in memory; the least recently active is forgotten past this
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chat:
     turn: list[str] = field(default_factory=list)
     agent_spoke_last: bool = False
     turn_answered: bool = False
 
 
-@dataclass(frozen=True)
-class ReplyContext:
+class ReplyContext(NamedTuple):
     context: str
     first_reply_to_turn: bool  # the first agent message after this customer turn
 

@@ -9,12 +9,13 @@ same worker and each worker's caches hold only its share of the distinct texts.
 from __future__ import annotations
 
 import csv
-import io
+import gc
 import json
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterator
 
 from audit.summary import Reply, Summary
@@ -23,10 +24,16 @@ from model.labels import TONES
 
 REPLY_COLUMNS = ["line", "chat_id", "time", "agent_id", "text", "context", "labels", *TONES, "flagged", "evidence"]
 # A chat log repeats agent templates after many kinds of customer message, and its customer messages
-# run to tens of thousands: the model remembers far more texts here than in the service.
+# run to tens of thousands: the model remembers far more texts here than in the service. Whole
+# (reply, context) pairs hardly ever repeat in a log (under 1% in the bench's), so their results are not kept.
 AUDIT_CACHE_SIZE = 250_000
 
 _worker_model: ToneModel | None = None  # set before the workers fork, so they share the loaded model
+
+
+def load_audit_model(model_dir: str | Path) -> ToneModel:
+    """The model with the caches that suit a chat log (`AUDIT_CACHE_SIZE`, no results cache)."""
+    return load_model(model_dir, cache_size=AUDIT_CACHE_SIZE, results_cache_size=0)
 
 
 def reply_row(reply: Reply, result: ToneResult) -> list:
@@ -40,20 +47,20 @@ def reply_row(reply: Reply, result: ToneResult) -> list:
 def classify_batch(model: ToneModel, replies: list[Reply]) -> tuple[list[str], Summary]:
     """The replies' rows of replies.csv, each as CSV text, and their `Summary`."""
     results = model.predict([r.text for r in replies], [r.context for r in replies])
-    buffer, summary, rows = io.StringIO(), Summary(), []
-    writer = csv.writer(buffer)
+    summary, rows = Summary(), []
+    writer = csv.writer(SimpleNamespace(write=rows.append))  # a csv writer writes each row with one call
     for reply, result in zip(replies, results):
         writer.writerow(reply_row(reply, result))
-        rows.append(buffer.getvalue())
-        buffer.seek(0)
-        buffer.truncate()
         summary.add(reply, result)
+    assert len(rows) == len(replies)
     return rows, summary
 
 
 def _classify_in_worker(replies: list[Reply]) -> tuple[list[str], Summary]:
     assert _worker_model is not None
-    return classify_batch(_worker_model, replies)
+    outcome = classify_batch(_worker_model, replies)
+    gc.freeze()  # what a batch leaves behind is new cache entries, kept for the whole run: not walked again
+    return outcome
 
 
 class BatchClassifier:
@@ -65,7 +72,9 @@ class BatchClassifier:
 
     def __init__(self, model_dir: Path, jobs: int) -> None:
         global _worker_model
-        self.model = _worker_model = load_model(model_dir, cache_size=AUDIT_CACHE_SIZE)
+        self.model = _worker_model = load_audit_model(model_dir)
+        gc.collect()
+        gc.freeze()  # the collector no longer walks the model (and the workers keep sharing its pages)
         fork = multiprocessing.get_context("fork")
         self._workers = [ProcessPoolExecutor(1, mp_context=fork) for _ in range(jobs)] if jobs > 1 else []
         self._in_flight = 2 * jobs if self._workers else 0

@@ -108,7 +108,21 @@ class ChatLogRules:
             if len(fields) < len(header):
                 yield Reject(start, f"row has {len(fields)} fields; the header has {len(header)}", _clip(fields))
                 continue
-            yield self.message(start, {f: fields[i] for f, i in index.items()}, fields)
+            yield self.plain_message(start, fields, index) or \
+                self.message(start, {f: fields[i] for f, i in index.items()}, fields)
+
+    def plain_message(self, line: int, fields: list[str], index: dict[str, int]) -> Message | None:
+        """The `Message` of a CSV row that passes every check at first sight (a known role as given, non-blank
+        chat id and text, all UTF-8), else None: `message` then decides, and says why when it refuses.
+
+        Most rows of a log are such rows, and this costs a third of the full checks."""
+        role = self.roles.get(fields[index["role"]].strip())
+        chat_id, text = fields[index["chat_id"]].strip(), fields[index["text"]]
+        if role is None or not chat_id or not text.strip() or _UNDECODED.search("".join(fields)):
+            return None
+        time, agent_id = index.get("time"), index.get("agent_id")
+        return Message(line, chat_id, role, text, "" if time is None else fields[time].strip(),
+                       "" if agent_id is None else fields[agent_id].strip())
 
     def jsonl_row(self, line: int, raw: str) -> Message | Reject | None:
         """One line of JSONL; None for a blank line."""

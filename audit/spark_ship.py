@@ -11,7 +11,8 @@ from pyspark import Broadcast, SparkContext
 import audit
 import feedback
 import model
-from model import ToneModel, load_model
+from audit.classify import load_audit_model
+from model import ToneModel
 from model.artifact import METADATA_FILE, PIPELINE_FILE
 
 PACKAGES = (audit, feedback, model)  # what `python -m audit` imports; executors need audit and model
@@ -56,5 +57,5 @@ def executor_model(shipped: Broadcast) -> ToneModel:
         with tempfile.TemporaryDirectory(prefix="tone-model-") as folder:
             for name, data in files.items():
                 (Path(folder) / name).write_bytes(data)
-            _models[key] = load_model(folder)
+            _models[key] = load_audit_model(folder)
     return _models[key]

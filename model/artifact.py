@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline
 
 from model.features import FEATURES_VERSION
 from model.scorer import CACHE_SIZE
-from model.tone_model import ToneModel
+from model.tone_model import RESULT_CACHE_SIZE, ToneModel
 
 PIPELINE_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
@@ -57,8 +57,8 @@ def replace_folder(finished: Path, target: Path) -> None:
 
 
 def load_model(directory: str | Path, thresholds: dict[str, float] | None = None,
-               cache_size: int = CACHE_SIZE) -> ToneModel:
-    """Load a model directory, refusing one made with other library versions."""
+               cache_size: int = CACHE_SIZE, results_cache_size: int = RESULT_CACHE_SIZE) -> ToneModel:
+    """Load a model directory, refusing one made with other library versions (caches: see `ToneModel`)."""
     directory = Path(directory)
     try:
         metadata = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
@@ -87,7 +87,7 @@ def load_model(directory: str | Path, thresholds: dict[str, float] | None = None
     if not isinstance(pipeline, Pipeline):
         raise ModelLoadError(f"{directory / PIPELINE_FILE} does not hold a scikit-learn Pipeline")
     try:
-        model = ToneModel(pipeline, metadata, thresholds, cache_size)
+        model = ToneModel(pipeline, metadata, thresholds, cache_size, results_cache_size)
         model.predict(["您好,请问有什么可以帮您"], ["在吗"])
     except Exception as exc:  # whatever a foreign or stale pipeline raises, it is not a usable model
         raise ModelLoadError(f"model at {directory} does not work with this code: {exc!r}") from None

@@ -13,7 +13,7 @@ document comes in parts (one for text blocks; two for the pair signals, see `Pai
 and chat replies repeat (templates, stock answers), so the scorer remembers
 per distinct part its dot products and its sum of squared weights (six floats, not the features): a
 repeated reply costs a few cache lookups and a sum. The sum is done in plain floats (numpy's
-per-call cost is larger than the work for five tones); the sigmoid once per batch.
+per-call cost is larger than the work for five tones), and so is the sigmoid.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import numpy as np
-from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -94,24 +93,30 @@ class LinearScorer:
             self._shares.append((pick, share))
 
     def probabilities(self, rows: Iterable[tuple[str, str]]) -> np.ndarray:
-        """Per-tone probabilities of ``(reply, context)`` rows, shape ``(rows, tones)``:
-        ``1 / (1 + exp(a * logit + b))`` with each tone's Platt scaling ``(a, b)``."""
-        logits = []
+        """Per-tone probabilities of ``(reply, context)`` rows, shape ``(rows, tones)`` (see `probability_rows`)."""
+        return np.array(self.probability_rows(rows), dtype=np.float64).reshape(-1, len(self._offset))
+
+    def probability_rows(self, rows: Iterable[tuple[str, str]]) -> list[list[float]]:
+        """Per row, per tone: ``1 / (1 + exp(a * logit + b))`` with the tone's Platt scaling ``(a, b)``, in plain
+        floats (numpy's cost per call exceeds the work for five tones)."""
+        out = []
         for row in rows:
             total = self._offset
             for pick, share in self._shares:
                 total = tuple(map(operator.add, total, share(pick(row))))
-            logits.append(total)
-        return expit(-np.array(logits, dtype=np.float64).reshape(len(logits), len(self._offset)))
+            out.append([1.0 / (1.0 + math.exp(z)) if z < _EXP_LIMIT else 0.0 for z in total])
+        return out
 
-    def contributions(self, text: str, tone: int, block_names: frozenset[str]) -> list[tuple[str, str, float]]:
-        """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only."""
+    def contributions(self, text: str, block_names: frozenset[str]) -> list[tuple[str, str, list[float]]]:
+        """``(block name, feature, per tone: weight x value)`` over the named blocks that read the reply only."""
         out = []
         for block in self.blocks:
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
                 idx, vals = _block_features(block, text)
-                out.extend((block.name, self.feature_names[j], v * self.coef[tone, j]) for j, v in zip(idx, vals))
+                if idx:
+                    per_tone = (self.coef[:, idx] * vals).T.tolist()
+                    out.extend((block.name, self.feature_names[j], w) for j, w in zip(idx, per_tone))
         return out
 
     def _whole_share(self, block: _Block, document) -> tuple[float, ...]:
@@ -184,6 +189,7 @@ def _whole_row(row: tuple[str, str]) -> tuple[str, str]:
 
 
 _NO_INDICES, _NO_VALUES = array("q"), array("d")
+_EXP_LIMIT = 700.0  # exp() overflows past ~709; 1 / (1 + e^700) is 0 to within 1e-300
 
 
 def _linear_part(estimator) -> tuple[object, tuple[float, float]]:

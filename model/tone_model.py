@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import defaultdict
-from typing import Sequence, TypedDict
+from typing import Callable, Sequence, TypedDict
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -33,15 +33,17 @@ class ToneModel:
     """A fitted pipeline with its per-tone thresholds and metadata."""
 
     def __init__(self, pipeline: Pipeline, metadata: dict, thresholds: dict[str, float] | None = None,
-                 cache_size: int = CACHE_SIZE) -> None:
+                 cache_size: int = CACHE_SIZE, results_cache_size: int = RESULT_CACHE_SIZE) -> None:
         """`thresholds` overrides some or all of the thresholds stored in `metadata`; `cache_size` is how
-        many distinct texts (per feature block) and replies (for evidence) the model remembers."""
+        many distinct texts (per feature block) and replies (for evidence) the model remembers, and
+        `results_cache_size` how many ``(reply, context)`` results (0: none, for inputs that rarely repeat a pair)."""
         self.pipeline = pipeline
         self.metadata = metadata
         self.thresholds = {**metadata["thresholds"], **(thresholds or {})}
         self.scorer = LinearScorer(pipeline, cache_size)
         self._evidence = functools.lru_cache(maxsize=cache_size)(self._find_evidence)
         self._results: dict[tuple[str, str], ToneResult] = {}
+        self.results_cache_size = results_cache_size
         self._remembering = threading.Lock()
         missing = set(TONES) - set(self.thresholds)
         if missing:
@@ -58,11 +60,14 @@ class ToneModel:
     def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[ToneResult]:
         """Labels over their thresholds, all five scores, the flag, and evidence words per label.
 
-        The results of the last `RESULT_CACHE_SIZE` distinct ``(text, context)`` pairs are remembered
+        The results of the last `results_cache_size` distinct ``(text, context)`` pairs are remembered
         (a chat tool checks the same draft again when the agent sends it; agents paste templates):
         they are shared, so callers must not change them.
         """
-        pairs = list(zip(texts, _contexts(texts, contexts)))
+        contexts = _contexts(texts, contexts)
+        if not self.results_cache_size:
+            return self._results_of(list(texts), contexts)
+        pairs = list(zip(texts, contexts))
         results = [self._results.get(pair) for pair in pairs]
         new = [i for i, result in enumerate(results) if result is None]
         if new:
@@ -72,7 +77,7 @@ class ToneModel:
         return results
 
     def _results_of(self, texts: list[str], contexts: list[str]) -> list[ToneResult]:
-        probabilities = self.probabilities(texts, contexts).tolist()
+        probabilities = self.scorer.probability_rows(zip(texts, contexts))
         cut = [self.thresholds[t] for t in TONES]
         results = []
         for text, row in zip(texts, probabilities):
@@ -87,7 +92,7 @@ class ToneModel:
 
     def _remember(self, pair: tuple[str, str], result: ToneResult) -> ToneResult:
         with self._remembering:  # a threaded server may call predict from several threads
-            if len(self._results) >= RESULT_CACHE_SIZE:
+            if len(self._results) >= self.results_cache_size:
                 del self._results[next(iter(self._results))]  # the oldest
             self._results[pair] = result
         return result
@@ -99,28 +104,54 @@ class ToneModel:
         self._results.clear()
 
     def evidence(self, text: str, tone: int) -> tuple[str, ...]:
-        """The reply's words or emoji that pushed this tone's score up most (remembered per reply and tone).
+        """The reply's words or emoji that pushed this tone's score up most (remembered per reply).
 
         Word n-gram weights are shared among their words; a character n-gram's weight goes to the
         reply words it overlaps.
         """
-        return self._evidence(text, tone)
+        return self._evidence(text)[tone]
 
-    def _find_evidence(self, text: str, tone: int) -> tuple[str, ...]:
+    def _find_evidence(self, text: str) -> tuple[tuple[str, ...], ...]:
+        """`evidence` for every tone at once: which words own which features does not depend on the tone."""
         words = [t for t in dict.fromkeys(tokenise(text)) if is_display_token(t)]
-        score: dict[str, float] = defaultdict(float)
-        for block, feature, weight in self.scorer.contributions(text, tone, EVIDENCE_BLOCKS):
-            if weight <= 0:
-                continue
-            if block == "reply_words":
-                owners = [w for w in feature.split(" ") if w in words]
-            else:
-                owners = [w for w in words if feature in w or (len(w) > 1 and w in feature)]
+        contributions = self.scorer.contributions(text, EVIDENCE_BLOCKS)
+        overlapping = _overlapping_words(words, max((len(f) for b, f, _ in contributions if b != "reply_words"), default=0))
+        owned = []
+        for block, feature, weights in contributions:
+            owners = [w for w in feature.split(" ") if w in words] if block == "reply_words" else overlapping(feature)
+            if owners:
+                owned.append((weights, owners))
+        return tuple(_top_words(words, [(weights[tone], owners) for weights, owners in owned])
+                     for tone in range(len(TONES)))
+
+
+def _overlapping_words(words: list[str], longest: int) -> Callable[[str], list[str]]:
+    """For pieces of text up to `longest` characters: the words that contain the piece or, when they have two
+    characters or more, lie inside it (``[w for w in words if piece in w or (len(w) > 1 and w in piece)]``,
+    with the pieces of the words indexed once instead of every word tried for every piece)."""
+    containing: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        pieces = {word[i:i + n] for n in range(1, min(len(word), longest) + 1) for i in range(len(word) - n + 1)}
+        for piece in pieces:
+            containing[piece].append(word)
+    inner = [w for w in words if 1 < len(w) < longest]
+
+    def overlapping(piece: str) -> list[str]:
+        return containing.get(piece, []) + [w for w in inner if w != piece and w in piece]
+
+    return overlapping
+
+
+def _top_words(words: list[str], contributions: list[tuple[float, list[str]]]) -> tuple[str, ...]:
+    """The words with the largest positive share of the contributions, at most `MAX_EVIDENCE` of them."""
+    score: dict[str, float] = defaultdict(float)
+    for weight, owners in contributions:
+        if weight > 0:
             for word in owners:
                 score[word] += weight / len(owners)
-        ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
-        top = ranked[0][1] if ranked else 0.0
-        return tuple(word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top)
+    ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
+    top = ranked[0][1] if ranked else 0.0
+    return tuple(word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top)
 
 
 def _contexts(texts: Sequence[str], contexts: Sequence[str] | None) -> list[str]:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from audit.chats import ContextTracker
-from audit.reader import AuditInputError
+from audit.reader import AuditInputError, ChatLogRules, Message
 from audit.run import run_audit
 from conftest import ROOT
 from model import TONES
@@ -91,6 +91,26 @@ def test_column_and_role_mapping(tmp_path, model_dir):
     [reply] = read_csv(out / "replies.csv")
     assert reply["chat_id"] == "s1" and reply["agent_id"] == "wang" and reply["context"] == "三次了还没到!"
     assert summary["accounting"]["customer_messages"] == 1
+
+
+@pytest.mark.parametrize("fields, plain", [
+    (["c1", "agent", "好的亲", "2026-03-01 10:00", " a1 "], True),
+    ([" c1 ", "customer", " 在吗 ", "", ""], True),
+    (["c1", " AGENT ", "好的", "", "a1"], False),  # the role is known only in lower case
+    (["c1", "agent", "好的", "", "a1", "\udcff"], False),  # undecodable bytes, but outside the mapped columns
+    (["c1", "agent", "  ", "", "a1"], False),
+    (["", "agent", "好的", "", "a1"], False),
+    (["c1", "robot", "好的", "", "a1"], False),
+    (["c1", "agent", "好\udcff的", "", "a1"], False),
+])
+def test_plain_rows_and_fully_checked_rows_give_the_same_message(fields, plain):
+    rules = ChatLogRules()
+    index = rules.header_index(HEADER.strip().split(","))
+    checked = rules.message(7, {field: fields[i] for field, i in index.items()}, fields)
+    quick = rules.plain_message(7, fields, index)
+    assert (quick is not None) == plain
+    assert (quick or checked) == checked
+    assert isinstance(checked, Message) or checked.line == 7
 
 
 def test_context_is_the_same_chats_preceding_customer_turn(tmp_path, model_dir):

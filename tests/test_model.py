@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-import model.tone_model as tone_model_module
-from model import TONES, ModelLoadError, load_model
+from model import TONES, ModelLoadError, ToneModel, load_model
 from model.features import ModelConfig, as_rows
+from model.tone_model import _overlapping_words
 from model.tokenizer import normalise
 from training.train import train
 
@@ -142,7 +142,7 @@ def test_training_is_deterministic(tmp_path):
 
 
 def test_results_are_remembered_per_reply_and_context(tone_model, monkeypatch):
-    monkeypatch.setattr(tone_model_module, "RESULT_CACHE_SIZE", 3)
+    monkeypatch.setattr(tone_model, "results_cache_size", 3)
     tone_model.clear_caches()
     after_complaint, after_praise = tone_model.predict(["😊😊", "😊😊"], ["裤子又薄又皱", "谢谢,很好看"])
     assert after_complaint["scores"] != after_praise["scores"]
@@ -150,6 +150,25 @@ def test_results_are_remembered_per_reply_and_context(tone_model, monkeypatch):
     tone_model.predict(["已发货", "明天到"], ["", ""])  # four pairs: the oldest is forgotten
     assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] is not after_complaint
     assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] == after_complaint
+
+
+@pytest.mark.parametrize("words", [["亲亲", "这个", "没办法", "呢", "😊"], ["已经", "发", "货了", "已经发货"], []])
+def test_evidence_finds_the_words_overlapping_a_character_ngram_as_by_definition(words):
+    text = "".join(words) + "亲这"
+    pieces = {text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)}
+    overlapping = _overlapping_words(words, 3)
+    for piece in pieces:
+        expected = [w for w in words if piece in w or (len(w) > 1 and w in piece)]
+        assert sorted(overlapping(piece)) == sorted(expected), piece
+
+
+def test_a_model_without_a_results_cache_gives_the_same_results(tone_model):
+    uncached = ToneModel(tone_model.pipeline, tone_model.metadata, results_cache_size=0)
+    texts, contexts = ["😊😊", "抱歉亲,这个我们也没办法", "已发货"], ["裤子又薄又皱", "怎么还没退款", ""]
+    first = uncached.predict(texts, contexts)
+    assert first == tone_model.predict(texts, contexts)
+    assert first[0]["flagged"] and first[1]["evidence"]
+    assert uncached.predict(texts, contexts)[0] is not first[0] and not uncached._results
 
 
 def test_direct_scorer_matches_a_pipeline_with_unnormalised_presence_features(tmp_path):
