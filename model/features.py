@@ -29,7 +29,7 @@ from model.cues import message_kinds
 from model.tokenizer import is_display_token, normalise, tokenise
 
 REPLY, CONTEXT = 0, 1
-FEATURES_VERSION = 3  # bump whenever an analyzer's output changes: older models are then refused
+FEATURES_VERSION = 4  # bump whenever an analyzer's output changes: older models are then refused
 
 
 @dataclass(frozen=True)

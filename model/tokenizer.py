@@ -46,6 +46,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+|\b[a-z0-9.-]+\.(?:com
 _JD_EMOTICON = re.compile(r"#e-s(?:\[数字x\]|\d+)")
 _MASK = re.compile(r"\[(数字|订单|金额|电话|姓名|地址|日期|时间)x?\]|\[(?:orderid|rid)_\d+\]|\[[^\[\]\s]{1,12}x\]")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_ORDER_NUMBER = re.compile(r"(订单号?[:：]?)\d{7,}")  # a written-out order number reads as a masked one
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufe00-\ufe0f]+")
 
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u3297\u3299"
@@ -81,6 +82,7 @@ def normalise(text: str) -> str:
     text = _URL.sub(_SENTINEL_OF["<url>"], text)
     text = _JD_EMOTICON.sub(_SENTINEL_OF["<jd_emoticon>"], text)
     text = _MASK.sub(_mask, text)
+    text = _ORDER_NUMBER.sub(r"\g<1>" + _SENTINEL_OF["<order>"], text)
     text = _DIGITS.sub(_digits, text)
     text = _SKIN_TONES.sub("", text)
     return _INVISIBLE.sub("", text)

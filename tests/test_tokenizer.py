@@ -41,6 +41,12 @@ def test_numbers_ids_and_placeholders_fold_to_stable_tokens(masked, token):
     assert token in tokenise(f"单号{masked}请查收")
 
 
+@pytest.mark.parametrize("written", ["订单4839201938475已经发货了", "订单号:4839201938475已经发货了"])
+def test_a_written_out_order_number_reads_like_a_masked_one(written):
+    assert "<order>" in tokenise(written) and "<id>" not in tokenise(written)
+    assert tokenise(written.replace("4839201938475", "[订单x]")) == tokenise(written)
+
+
 def test_customer_service_words_stay_whole():
     tokens = tokenise("支持七天无理由,退差价和价保都可以,给您补发,送无门槛券,有运费险")
     for word in ["七天无理由", "退差价", "价保", "补发", "无门槛券", "运费险"]:
