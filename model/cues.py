@@ -25,9 +25,20 @@ THANKS_CUES = ("谢谢", "感谢", "多谢", "好评", "喜欢", "满意", "不�
 QUESTION_CUES = ("?", "吗", "么", "能不能", "可不可以", "可以吗", "怎么", "什么", "哪", "多久", "几", "是否", "有没有",
                  "是不是", "请问", "咨询")
 
+# Optional kinds (`ModelConfig.repeat_urgent_kinds`): the customer says this is not the first time (or that
+# they already gave what is asked for), or that it is urgent. A request for details or "please wait" reads
+# as help the first time and as a brush-off after these.
+REPEAT_CUES = ("又", "再次", "还是", "多少遍", "几遍", "两遍", "三遍", "好几遍", "两次", "三次", "好几次", "第二次",
+               "第三次", "第四次", "说过", "说了", "问过", "问了", "发过", "已经发", "给过", "一直", "每次", "反复")
+URGENT_CUES = ("急", "马上", "赶紧", "尽快", "立刻", "必须", "等不了", "来不及", "!!")
+
 _COMPLAINT = re.compile("|".join(map(re.escape, COMPLAINT_CUES)))
 _THANKS = re.compile("|".join(map(re.escape, THANKS_CUES)))
 _QUESTION = re.compile("|".join(map(re.escape, QUESTION_CUES)))
+_REPEAT = re.compile("|".join(map(re.escape, REPEAT_CUES)))
+_URGENT = re.compile("|".join(map(re.escape, URGENT_CUES)))
+BASIC_KINDS = (("complaint", _COMPLAINT), ("thanks", _THANKS), ("question", _QUESTION))
+MORE_KINDS = BASIC_KINDS + (("repeat", _REPEAT), ("urgent", _URGENT))
 
 
 def is_complaint(turn: str) -> bool:
@@ -35,10 +46,10 @@ def is_complaint(turn: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def message_kinds(normalised: str) -> tuple[str, ...]:
-    """The kinds a normalised customer message shows: complaint, thanks, question; or none/other."""
+def message_kinds(normalised: str, more: bool = False) -> tuple[str, ...]:
+    """The kinds a normalised customer message shows: complaint, thanks, question (`more`: also repeat,
+    urgent); or none/other."""
     if not normalised:
         return ("none",)
-    kinds = tuple(kind for kind, cues in (("complaint", _COMPLAINT), ("thanks", _THANKS), ("question", _QUESTION))
-                  if cues.search(normalised))
+    kinds = tuple(kind for kind, cues in (MORE_KINDS if more else BASIC_KINDS) if cues.search(normalised))
     return kinds or ("other",)

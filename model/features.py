@@ -47,6 +47,7 @@ class ModelConfig:
     cross_kind_with_reply: bool = True
     cross_context_words: bool = False
     reply_word_presence: bool = False  # + the reply's words as 0/1, not normalised: a cue weighs the same in a long reply
+    repeat_urgent_kinds: bool = False  # two more kinds of customer message for the pair signals (`cues.MORE_KINDS`)
     C: float = 4.0
     class_weight: str | None = "balanced"
     calibration: str = "sigmoid"  # "sigmoid": Platt scaling fitted on 3-fold held-out scores; "none"
@@ -86,26 +87,30 @@ def length_bucket(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def context_summary(context: str, keep_chars: int, with_words: bool) -> tuple:
-    """What pair signals read from a customer's message (its last `keep_chars`): its kinds, its length
-    class, its content words, and (`with_words`) all its tokens, sorted."""
+def context_summary(context: str, keep_chars: int, with_words: bool, more_kinds: bool = False) -> tuple:
+    """What pair signals read from a customer's message (its last `keep_chars`): its kinds (`more_kinds`: see
+    `message_kinds`), its length class, its content words, and (`with_words`) all its tokens, sorted."""
     context = last_chars(context, keep_chars)
     context_norm = normalise(context)
+    kinds = message_kinds(context_norm, more_kinds)
     if not context_norm:
-        return message_kinds(context_norm), None, (), ()
+        return kinds, None, (), ()
     tokens = tokenise(context)
     words = tuple(dict.fromkeys(t for t in tokens if len(t) >= 2 and t.isalnum()))
-    return message_kinds(context_norm), length_bucket(context_norm), words, tuple(sorted(set(tokens))) if with_words else ()
+    return kinds, length_bucket(context_norm), words, tuple(sorted(set(tokens))) if with_words else ()
 
 
 class PairSignals:
     """Analyzer over a ``(reply, context)`` row: what the reply does with the customer's message."""
 
+    more_kinds = False  # models pickled before the option existed read as without it
+
     def __init__(self, cross_kind_with_reply: bool = True, cross_context_words: bool = False,
-                 context_chars: int = 0) -> None:
+                 context_chars: int = 0, more_kinds: bool = False) -> None:
         self.cross_kind_with_reply = cross_kind_with_reply
         self.cross_context_words = cross_context_words
         self.context_chars = context_chars
+        self.more_kinds = more_kinds
 
     def __call__(self, row: np.ndarray) -> list[str]:
         return [signal for part in self.parts(row) for signal in self.signals(part)]
@@ -124,7 +129,8 @@ class PairSignals:
         ``{kind}|{word}``; the tests check the scorer against the pipeline on the shipped settings.)
         """
         reply = str(row[REPLY])
-        kinds, size, words, crossed = context_summary(str(row[CONTEXT]), self.context_chars, self.cross_context_words)
+        kinds, size, words, crossed = context_summary(str(row[CONTEXT]), self.context_chars, self.cross_context_words,
+                                                      self.more_kinds)
         overlap = None
         if words:
             reply_tokens = set(tokenise(reply))
@@ -170,7 +176,8 @@ def build_pipeline(config: ModelConfig) -> Pipeline:
         context_words = WordNgrams(1, prefix="c:", keep_chars=config.context_chars)
         blocks.append(("context_words", TfidfVectorizer(analyzer=context_words, **common), CONTEXT))
     if config.use_pair:
-        pair = PairSignals(config.cross_kind_with_reply, config.cross_context_words, config.context_chars)
+        pair = PairSignals(config.cross_kind_with_reply, config.cross_context_words, config.context_chars,
+                           config.repeat_urgent_kinds)
         blocks.append(("pair", TfidfVectorizer(analyzer=pair, **common), [REPLY, CONTEXT]))
     classifier = LogisticRegression(
         C=config.C, class_weight=config.class_weight, solver="liblinear", max_iter=1000, random_state=0)

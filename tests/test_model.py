@@ -7,7 +7,8 @@ import pytest
 
 from conftest import ROOT
 from model import TONES, ModelLoadError, ToneModel, load_model
-from model.features import ModelConfig, as_rows
+from model.cues import message_kinds
+from model.features import ModelConfig, PairSignals, as_rows
 from model.tone_model import _overlapping_words
 from model.tokenizer import normalise
 from training.train import train
@@ -181,3 +182,14 @@ def test_direct_scorer_matches_a_pipeline_with_unnormalised_presence_features(tm
     contexts = [SEED_CONTEXT, "坏了", "什么时候到", ""]
     expected = model.pipeline.predict_proba(as_rows(texts, contexts))
     np.testing.assert_allclose(model.probabilities(texts, contexts), expected, rtol=0, atol=1e-9)
+
+
+def test_repeat_and_urgent_kinds_are_an_option_of_the_pair_signals():
+    row = ("麻烦提供一下订单号", "订单号我已经发了三遍了,急用!!")
+    plain, more = PairSignals(), PairSignals(more_kinds=True)
+    assert message_kinds(normalise(row[1]), True) == ("repeat", "urgent")
+    assert not any(s.startswith(("repeat", "urgent")) for s in plain(row))
+    assert {"kind=repeat", "kind=urgent", "repeat|提供"} <= set(more(row))
+    unpickled_old = PairSignals.__new__(PairSignals)  # pickled before the option: no attribute of its own
+    unpickled_old.__dict__.update(cross_kind_with_reply=True, cross_context_words=False, context_chars=0)
+    assert unpickled_old(row) == plain(row)

@@ -30,6 +30,7 @@ VARIANTS: dict[str, dict] = {
     "pair: no reply words x message kind": {"cross_kind_with_reply": False},
     "pair: + context words x reply length": {"cross_context_words": True},
     "+ reply words as presence (not normalised)": {"reply_word_presence": True},
+    "pair: + repeat and urgent kinds of message": {"repeat_urgent_kinds": True},
     "word unigrams only": {"word_ngram_max": 1},
     "word 1-3 grams": {"word_ngram_max": 3},
     "char 2-4 grams": {"char_ngram_min": 2, "char_ngram_max": 4},
