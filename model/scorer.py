@@ -107,16 +107,14 @@ class LinearScorer:
             out.append([1.0 / (1.0 + math.exp(z)) if z < _EXP_LIMIT else 0.0 for z in total])
         return out
 
-    def contributions(self, text: str, block_names: frozenset[str]) -> list[tuple[str, str, list[float]]]:
-        """``(block name, feature, per tone: weight x value)`` over the named blocks that read the reply only."""
+    def contributions(self, text: str, tone: int, block_names: frozenset[str]) -> list[tuple[str, str, float]]:
+        """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only."""
         out = []
         for block in self.blocks:
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
                 idx, vals = _block_features(block, text)
-                if idx:
-                    per_tone = (self.coef[:, idx] * vals).T.tolist()
-                    out.extend((block.name, self.feature_names[j], w) for j, w in zip(idx, per_tone))
+                out.extend((block.name, self.feature_names[j], v * self.coef[tone, j]) for j, v in zip(idx, vals))
         return out
 
     def _whole_share(self, block: _Block, document) -> tuple[float, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import defaultdict
-from typing import Callable, Sequence, TypedDict
+from typing import Sequence, TypedDict
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -104,54 +104,28 @@ class ToneModel:
         self._results.clear()
 
     def evidence(self, text: str, tone: int) -> tuple[str, ...]:
-        """The reply's words or emoji that pushed this tone's score up most (remembered per reply).
+        """The reply's words or emoji that pushed this tone's score up most (remembered per reply and tone).
 
         Word n-gram weights are shared among their words; a character n-gram's weight goes to the
         reply words it overlaps.
         """
-        return self._evidence(text)[tone]
+        return self._evidence(text, tone)
 
-    def _find_evidence(self, text: str) -> tuple[tuple[str, ...], ...]:
-        """`evidence` for every tone at once: which words own which features does not depend on the tone."""
+    def _find_evidence(self, text: str, tone: int) -> tuple[str, ...]:
         words = [t for t in dict.fromkeys(tokenise(text)) if is_display_token(t)]
-        contributions = self.scorer.contributions(text, EVIDENCE_BLOCKS)
-        overlapping = _overlapping_words(words, max((len(f) for b, f, _ in contributions if b != "reply_words"), default=0))
-        owned = []
-        for block, feature, weights in contributions:
-            owners = [w for w in feature.split(" ") if w in words] if block == "reply_words" else overlapping(feature)
-            if owners:
-                owned.append((weights, owners))
-        return tuple(_top_words(words, [(weights[tone], owners) for weights, owners in owned])
-                     for tone in range(len(TONES)))
-
-
-def _overlapping_words(words: list[str], longest: int) -> Callable[[str], list[str]]:
-    """For pieces of text up to `longest` characters: the words that contain the piece or, when they have two
-    characters or more, lie inside it (``[w for w in words if piece in w or (len(w) > 1 and w in piece)]``,
-    with the pieces of the words indexed once instead of every word tried for every piece)."""
-    containing: dict[str, list[str]] = defaultdict(list)
-    for word in words:
-        pieces = {word[i:i + n] for n in range(1, min(len(word), longest) + 1) for i in range(len(word) - n + 1)}
-        for piece in pieces:
-            containing[piece].append(word)
-    inner = [w for w in words if 1 < len(w) < longest]
-
-    def overlapping(piece: str) -> list[str]:
-        return containing.get(piece, []) + [w for w in inner if w != piece and w in piece]
-
-    return overlapping
-
-
-def _top_words(words: list[str], contributions: list[tuple[float, list[str]]]) -> tuple[str, ...]:
-    """The words with the largest positive share of the contributions, at most `MAX_EVIDENCE` of them."""
-    score: dict[str, float] = defaultdict(float)
-    for weight, owners in contributions:
-        if weight > 0:
+        score: dict[str, float] = defaultdict(float)
+        for block, feature, weight in self.scorer.contributions(text, tone, EVIDENCE_BLOCKS):
+            if weight <= 0:
+                continue
+            if block == "reply_words":
+                owners = [w for w in feature.split(" ") if w in words]
+            else:
+                owners = [w for w in words if feature in w or (len(w) > 1 and w in feature)]
             for word in owners:
                 score[word] += weight / len(owners)
-    ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
-    top = ranked[0][1] if ranked else 0.0
-    return tuple(word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top)
+        ranked = sorted(score.items(), key=lambda item: (-item[1], words.index(item[0])))
+        top = ranked[0][1] if ranked else 0.0
+        return tuple(word for word, weight in ranked[:MAX_EVIDENCE] if weight >= EVIDENCE_SHARE * top)
 
 
 def _contexts(texts: Sequence[str], contexts: Sequence[str] | None) -> list[str]:

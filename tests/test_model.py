@@ -9,7 +9,6 @@ from conftest import ROOT
 from model import TONES, ModelLoadError, ToneModel, load_model
 from model.cues import message_kinds
 from model.features import ModelConfig, PairSignals, as_rows
-from model.tone_model import _overlapping_words
 from model.tokenizer import normalise
 from training.train import train
 
@@ -151,16 +150,6 @@ def test_results_are_remembered_per_reply_and_context(tone_model, monkeypatch):
     tone_model.predict(["已发货", "明天到"], ["", ""])  # four pairs: the oldest is forgotten
     assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] is not after_complaint
     assert tone_model.predict(["😊😊"], ["裤子又薄又皱"])[0] == after_complaint
-
-
-@pytest.mark.parametrize("words", [["亲亲", "这个", "没办法", "呢", "😊"], ["已经", "发", "货了", "已经发货"], []])
-def test_evidence_finds_the_words_overlapping_a_character_ngram_as_by_definition(words):
-    text = "".join(words) + "亲这"
-    pieces = {text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)}
-    overlapping = _overlapping_words(words, 3)
-    for piece in pieces:
-        expected = [w for w in words if piece in w or (len(w) > 1 and w in piece)]
-        assert sorted(overlapping(piece)) == sorted(expected), piece
 
 
 def test_a_model_without_a_results_cache_gives_the_same_results(tone_model):
