@@ -112,6 +112,7 @@ class BatchClassifier:
     def close(self) -> None:
         for worker in self._workers:
             worker.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()  # a caller in the same process gets its collector back as it was
 
     def __enter__(self) -> "BatchClassifier":
         return self
