@@ -46,7 +46,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+|\b[a-z0-9.-]+\.(?:com
 _JD_EMOTICON = re.compile(r"#e-s(?:\[数字x\]|\d+)")
 _MASK = re.compile(r"\[(数字|订单|金额|电话|姓名|地址|日期|时间)x?\]|\[(?:orderid|rid)_\d+\]|\[[^\[\]\s]{1,12}x\]")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_ORDER_NUMBER = re.compile(r"(订单号?[:：]?)\d{7,}")  # a written-out order number reads as a masked one
+_ORDER_NUMBER = re.compile(r"(订单号?:?)\d{7,}")  # a written-out order number reads as a masked one (after NFKC: ":")
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufe00-\ufe0f]+")
 
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u3297\u3299"
