@@ -44,7 +44,7 @@ class _Block:
     parts: Callable  # from a document to its parts: keys of disjoint sets of features (the document itself for text)
     column: int | list[int]
     vocabulary: dict[str, int]
-    idf: list[float]  # 1.0 each without idf weighting
+    idf: array  # of doubles, 1.0 each without idf weighting (no float objects: workers share these pages untouched)
     sublinear: bool
     binary: bool  # counts as 0/1
     normalised: bool  # l2 (True) or none
@@ -66,16 +66,15 @@ class LinearScorer:
                 name=name, analyze=vectorizer.analyzer.signals if in_parts else vectorizer.build_analyzer(),
                 parts=in_parts or _whole, column=column,
                 vocabulary=vectorizer.vocabulary_,
-                idf=vectorizer.idf_.tolist() if vectorizer.use_idf else [1.0] * len(vectorizer.vocabulary_),
+                idf=array("d", vectorizer.idf_ if vectorizer.use_idf else [1.0] * len(vectorizer.vocabulary_)),
                 sublinear=vectorizer.sublinear_tf, binary=vectorizer.binary, normalised=vectorizer.norm == "l2",
                 offset=features.output_indices_[name].start))
             names.extend(vectorizer.get_feature_names_out())
         linear, scaling = zip(*map(_linear_part, pipeline.named_steps["classify"].estimators_))
         self.blocks: tuple[_Block, ...] = tuple(blocks)
         self.feature_names = np.asarray(names, dtype=object)
-        self.coef = np.vstack([e.coef_.ravel() for e in linear])  # (tones, features)
+        self.coef_t = np.ascontiguousarray(np.vstack([e.coef_.ravel() for e in linear]).T)  # (features, tones)
         self.intercept = np.array([e.intercept_[0] for e in linear])
-        self.coef_t = np.ascontiguousarray(self.coef.T)
         self.platt_a, self.platt_b = (np.array(v, dtype=np.float64) for v in zip(*scaling))
         self._offset = tuple((self.platt_a * self.intercept + self.platt_b).tolist())  # a x intercept + b
         self._zeros = (0.0,) * len(self.intercept)
@@ -114,7 +113,7 @@ class LinearScorer:
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
                 idx, vals = _block_features(block, text)
-                out.extend((block.name, self.feature_names[j], v * self.coef[tone, j]) for j, v in zip(idx, vals))
+                out.extend((block.name, self.feature_names[j], v * self.coef_t[j, tone]) for j, v in zip(idx, vals))
         return out
 
     def _whole_share(self, block: _Block, document) -> tuple[float, ...]:
