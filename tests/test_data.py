@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, SHARED
 from model import TONES
 from training.dataset import read_examples
-from training.register import ROUTINE_PHRASES, dismissive_share
+from training.register import ROUTINE_PHRASES, dismissive_rate, dismissive_share
 
 TRAIN = ROOT / "data" / "train"
 MIN_ROWS, MIN_POSITIVES = 8000, 1000
@@ -88,8 +88,7 @@ def test_no_near_copies_of_evaluation_replies(examples):
 def test_routine_helpdesk_phrases_are_not_brush_off_cues(examples):
     # Real agents use these in most replies, and most real replies are not dismissive: writing them mostly into
     # brush-offs teaches the model to flag the register itself (training/ERRORS.md, round 6).
-    base = sum("dismissive" in e.labels for e in examples) / len(examples)
     with_routine = [e for e in examples if any(p in e.reply for p in ROUTINE_PHRASES)]
-    assert sum("dismissive" in e.labels for e in with_routine) / len(with_routine) <= 1.8 * base
+    assert dismissive_rate(with_routine) <= 1.8 * dismissive_rate(examples)
     assert {p: round(share, 2) for p in ROUTINE_PHRASES
             for n, share in [dismissive_share(p, examples)] if n < 50 or share > 0.7} == {}

@@ -16,6 +16,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -35,7 +36,7 @@ class PhraseUse:
     phrase: str
     real_share: float  # of real replies containing it
     data_count: int  # of our replies containing it
-    dismissive_share: float  # of our replies containing it that are labeled dismissive (0 when none has it)
+    dismissive_share: float  # of our replies containing it that are labeled dismissive
 
     def excess(self, base: float) -> float:
         """How far the phrase leans to dismissive in our data beyond the base rate, times how common it is in real
@@ -50,32 +51,32 @@ def phrases(text: str) -> set[str]:
     return {g for g in grams if len(g) >= 2 and _HAN.search(g)}
 
 
+def dismissive_rate(examples: list[Example]) -> float:
+    """The share of `examples` labeled dismissive (0 for none)."""
+    return sum("dismissive" in e.labels for e in examples) / len(examples) if examples else 0.0
+
+
 def dismissive_share(phrase: str, examples: Iterable[Example]) -> tuple[int, float]:
     """How many of `examples` contain `phrase` (as a substring of the reply), and the share of those labeled dismissive."""
     with_phrase = [e for e in examples if phrase in e.reply]
-    if not with_phrase:
-        return 0, 0.0
-    return len(with_phrase), sum("dismissive" in e.labels for e in with_phrase) / len(with_phrase)
+    return len(with_phrase), dismissive_rate(with_phrase)
 
 
 def phrase_uses(real_replies: list[str], examples: list[Example], min_share: float,
                 min_count: int = 10) -> list[PhraseUse]:
     """Every phrase in at least `min_share` of `real_replies` and `min_count` of `examples`, the ones that lean most
     to dismissive in `examples` (`PhraseUse.excess`) first."""
-    real: dict[str, int] = {}
-    for reply in real_replies:
-        for gram in phrases(reply):
-            real[gram] = real.get(gram, 0) + 1
+    real = Counter(gram for reply in real_replies for gram in phrases(reply))
     ours: dict[str, list[int]] = {}
     for example in examples:
         for gram in phrases(example.reply):
             counts = ours.setdefault(gram, [0, 0])
             counts[0] += 1
             counts[1] += "dismissive" in example.labels
-    base = sum("dismissive" in e.labels for e in examples) / len(examples)
+    base = dismissive_rate(examples)
     uses = [PhraseUse(gram, count / len(real_replies), n, dismissive / n)
             for gram, count in real.items() if count / len(real_replies) >= min_share
-            for n, dismissive in [ours.get(gram, (0, 0))] if n >= min_count]
+            for n, dismissive in [ours.get(gram, (0, 0))] if n and n >= min_count]
     return sorted(uses, key=lambda u: -u.excess(base))
 
 
@@ -92,8 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     examples = read_examples(args.data)
     real_replies = [json.loads(line)["reply"] for line in args.real.read_text(encoding="utf-8").splitlines()
                     if line.strip()]
-    base = sum("dismissive" in e.labels for e in examples) / len(examples)
-    print(f"{len(real_replies)} real replies, {len(examples)} of ours ({base:.0%} dismissive)")
+    print(f"{len(real_replies)} real replies, {len(examples)} of ours ({dismissive_rate(examples):.0%} dismissive)")
     print(f"{'phrase':12s} {'in real':>8s} {'in ours':>8s} {'dismissive in ours':>19s}")
     for use in phrase_uses(real_replies, examples, args.min_share)[:args.top]:
         print(f"{use.phrase:12s} {use.real_share:8.1%} {use.data_count:8d} {use.dismissive_share:19.0%}")
