@@ -45,3 +45,8 @@ def test_cli_prints_the_table_and_refuses_a_missing_file(tmp_path, capsys):
     assert "4 real replies, 6 of ours (33% dismissive)" in out
     assert main(["--data", str(data), "--real", str(tmp_path / "missing.jsonl")]) == 2
     assert "is not a file" in capsys.readouterr().err
+    real.write_text('{"reply": "好的"}\n{"text": "no reply field"}\n', encoding="utf-8")
+    assert main(["--data", str(data), "--real", str(real)]) == 2
+    assert f"{real}:2: not a JSON object with a 'reply' string" in capsys.readouterr().err
+    assert main(["--data", str(tmp_path / "no-data"), "--real", str(real)]) == 2
+    assert "error:" in capsys.readouterr().err

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from model.tokenizer import tokenise
-from training.dataset import Example, read_examples
+from training.dataset import DataError, Example, read_examples
 
 # Routine phrases of real helpdesk replies that our writing once used mostly in dismissive rows (the round-6
 # analysis in training/ERRORS.md); tests/test_data.py keeps each one's dismissive share near the data's own.
@@ -80,6 +80,24 @@ def phrase_uses(real_replies: list[str], examples: list[Example], min_share: flo
     return sorted(uses, key=lambda u: -u.excess(base))
 
 
+def read_real_replies(path: Path) -> list[str]:
+    """The ``reply`` of every line of a JSONL file of real replies, or a `DataError` naming the bad line."""
+    if not path.is_file():
+        raise DataError(f"{path} is not a file")
+    replies = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            reply = json.loads(line)["reply"]
+        except (ValueError, KeyError, TypeError):
+            reply = None
+        if not isinstance(reply, str):
+            raise DataError(f"{path}:{number}: not a JSON object with a 'reply' string")
+        replies.append(reply)
+    return replies
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("data/train"), help="our labeled data (file or folder)")
@@ -87,12 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-share", type=float, default=0.004, help="least share of real replies a phrase is in")
     parser.add_argument("--top", type=int, default=40, help="how many phrases to list")
     args = parser.parse_args(argv)
-    if not args.real.is_file():
-        print(f"error: {args.real} is not a file", file=sys.stderr)
+    try:
+        examples = read_examples(args.data)
+        real_replies = read_real_replies(args.real)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    examples = read_examples(args.data)
-    real_replies = [json.loads(line)["reply"] for line in args.real.read_text(encoding="utf-8").splitlines()
-                    if line.strip()]
     print(f"{len(real_replies)} real replies, {len(examples)} of ours ({dismissive_rate(examples):.0%} dismissive)")
     print(f"{'phrase':12s} {'in real':>8s} {'in ours':>8s} {'dismissive in ours':>19s}")
     for use in phrase_uses(real_replies, examples, args.min_share)[:args.top]:
