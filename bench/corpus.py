@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import NamedTuple
+
+from training.dataset import read_unlabeled
 
 
 class Pair(NamedTuple):
@@ -15,12 +16,7 @@ class Pair(NamedTuple):
 
 def load_pairs(path: Path, seed: int = 0) -> list[Pair]:
     """Every non-empty reply with its context, shuffled with a fixed seed so any prefix mixes the sources."""
-    pairs = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            if record["reply"].strip():
-                pairs.append(Pair(record["reply"], record.get("context") or ""))
+    pairs = [Pair(reply, context) for reply, context in read_unlabeled(path) if reply.strip()]
     random.Random(seed).shuffle(pairs)
     return pairs
 

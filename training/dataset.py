@@ -76,6 +76,26 @@ def _parse(line: str, where: str) -> Example:
     return Example(context=context, reply=reply, labels=tuple(t for t in TONES if t in labels), where=where)
 
 
+def read_unlabeled(path: Path) -> list[tuple[str, str]]:
+    """``(reply, context)`` of every line of a JSONL file of unlabeled replies (``reply``, optional ``context``),
+    such as ``../shared/corpora/replies.jsonl``; a `DataError` names the first bad line."""
+    if not path.is_file():
+        raise DataError(f"{path} is not a file")
+    pairs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            reply, context = row["reply"], row.get("context") or ""
+        except (ValueError, KeyError, TypeError, AttributeError):
+            reply = context = None
+        if not isinstance(reply, str) or not isinstance(context, str):
+            raise DataError(f"{path}:{number}: not a JSON object with a 'reply' string (and a 'context' string or none)")
+        pairs.append((reply, context))
+    return pairs
+
+
 def label_matrix(examples: list[Example]) -> np.ndarray:
     """The 0/1 indicator matrix ``(examples, tones)``."""
     return np.array([[int(t in e.labels) for t in TONES] for e in examples], dtype=np.int64).reshape(-1, len(TONES))

@@ -13,7 +13,6 @@ unlabeled and never trained on).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from model.tokenizer import tokenise
-from training.dataset import DataError, Example, read_examples
+from training.dataset import DataError, Example, read_examples, read_unlabeled
 
 # Routine phrases of real helpdesk replies that our writing once used mostly in dismissive rows (the round-6
 # analysis in training/ERRORS.md); tests/test_data.py keeps each one's dismissive share near the data's own.
@@ -80,24 +79,6 @@ def phrase_uses(real_replies: list[str], examples: list[Example], min_share: flo
     return sorted(uses, key=lambda u: -u.excess(base))
 
 
-def read_real_replies(path: Path) -> list[str]:
-    """The ``reply`` of every line of a JSONL file of real replies, or a `DataError` naming the bad line."""
-    if not path.is_file():
-        raise DataError(f"{path} is not a file")
-    replies = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            reply = json.loads(line)["reply"]
-        except (ValueError, KeyError, TypeError):
-            reply = None
-        if not isinstance(reply, str):
-            raise DataError(f"{path}:{number}: not a JSON object with a 'reply' string")
-        replies.append(reply)
-    return replies
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("data/train"), help="our labeled data (file or folder)")
@@ -107,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         examples = read_examples(args.data)
-        real_replies = read_real_replies(args.real)
+        real_replies = [reply for reply, _ in read_unlabeled(args.real)]
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
