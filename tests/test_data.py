@@ -9,15 +9,11 @@ import pytest
 from conftest import ROOT, SHARED
 from model import TONES
 from training.dataset import read_examples
+from training.provenance import CORPUS_FILE, EVAL_FILES, Protected
 from training.register import ROUTINE_PHRASES, dismissive_rate, dismissive_share
 
 TRAIN = ROOT / "data" / "train"
 MIN_ROWS, MIN_POSITIVES = 8000, 1000
-SPAN = 14  # a shared run of this many characters with an evaluation text counts as a near-copy
-
-
-def normal(text: str) -> str:
-    return re.sub(r"[\s\W_]+", "", text).lower()
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +21,11 @@ def examples():
     return read_examples(TRAIN)
 
 
-def protected_replies(*names: str) -> list[str]:
-    texts = []
-    for name in names:
-        if not (SHARED / name).is_file():
-            pytest.skip(f"{SHARED / name} is not here: the copy check reads the shared files next to the repository")
-        for line in (SHARED / name).read_text(encoding="utf-8").splitlines():
-            texts.append(normal(json.loads(line).get("reply", "")))
-    return texts
+@pytest.fixture(scope="module")
+def protected():
+    if not all((SHARED / name).is_file() for name in (*EVAL_FILES, CORPUS_FILE)):
+        pytest.skip(f"{SHARED} is not here: the copy check reads the shared files next to the repository")
+    return Protected.read(SHARED)
 
 
 def test_every_line_has_the_guide_schema():
@@ -70,19 +63,9 @@ def test_the_same_reply_appears_under_contexts_with_different_labels(examples):
     assert sum(1 for labels in by_reply.values() if len(labels) > 1) >= 200
 
 
-def test_no_copies_of_corpus_or_evaluation_replies(examples):
-    protected = set(t for t in protected_replies("eval/dev.jsonl", "eval/dev-challenge.jsonl", "corpora/replies.jsonl")
-                    if len(t) >= 8)
-    copies = [e.where for e in examples if normal(e.reply) in protected]
+def test_no_copies_or_near_copies_of_corpus_or_evaluation_texts(examples, protected):
+    copies = [(e.where, why) for e in examples if (why := protected.copied(e.context, e.reply))]
     assert copies == []
-
-
-def test_no_near_copies_of_evaluation_replies(examples):
-    spans = {t[i:i + SPAN] for t in protected_replies("eval/dev.jsonl", "eval/dev-challenge.jsonl")
-             for i in range(len(t) - SPAN + 1)}
-    near = [e.where for e in examples
-            if any(normal(e.reply)[i:i + SPAN] in spans for i in range(len(normal(e.reply)) - SPAN + 1))]
-    assert near == []
 
 
 def test_routine_helpdesk_phrases_are_not_brush_off_cues(examples):
