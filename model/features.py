@@ -89,14 +89,15 @@ def length_bucket(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def context_summary(context: str, keep_chars: int, with_words: bool, more_kinds: bool = False) -> tuple:
     """What pair signals read from a customer's message (its last `keep_chars`): its kinds (`more_kinds`: see
-    `message_kinds`), its length class, its content words (a set), and (`with_words`) all its tokens, sorted."""
+    `message_kinds`), its length class, its distinct content words and (`with_words`) all its distinct tokens, each
+    sorted in a tuple (a fifth of a frozenset's memory: every worker keeps thousands of these in the cache)."""
     context = last_chars(context, keep_chars)
     context_norm = normalise(context)
     kinds = message_kinds(context_norm, more_kinds)
     if not context_norm:
-        return kinds, None, frozenset(), ()
+        return kinds, None, (), ()
     tokens = tokenise(context)
-    words = frozenset(t for t in tokens if len(t) >= 2 and t.isalnum())
+    words = tuple(sorted({t for t in tokens if len(t) >= 2 and t.isalnum()}))
     return kinds, length_bucket(context_norm), words, tuple(sorted(set(tokens))) if with_words else ()
 
 
@@ -133,7 +134,8 @@ class PairSignals:
                                                       self.more_kinds)
         overlap = None
         if words:
-            shared = len(words.intersection(tokenise(reply))) / len(words)
+            reply_tokens = set(tokenise(reply))
+            shared = sum(word in reply_tokens for word in words) / len(words)
             overlap = "none" if shared == 0 else "some" if shared < 0.3 else "high"
         reply_size = length_bucket(normalise(reply)) if crossed else None
         return ("reply", reply, kinds), ("context", size, overlap, crossed, reply_size)

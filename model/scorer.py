@@ -56,7 +56,7 @@ class LinearScorer:
 
     def __init__(self, pipeline: Pipeline, cache_size: int = CACHE_SIZE) -> None:
         features: ColumnTransformer = pipeline.named_steps["features"]
-        blocks, names = [], []
+        blocks = []
         for name, vectorizer, column in features.transformers_:
             if name == "remainder":
                 continue
@@ -69,10 +69,8 @@ class LinearScorer:
                 idf=array("d", vectorizer.idf_ if vectorizer.use_idf else [1.0] * len(vectorizer.vocabulary_)),
                 sublinear=vectorizer.sublinear_tf, binary=vectorizer.binary, normalised=vectorizer.norm == "l2",
                 offset=features.output_indices_[name].start))
-            names.extend(vectorizer.get_feature_names_out())
         linear, scaling = zip(*map(_linear_part, pipeline.named_steps["classify"].estimators_))
         self.blocks: tuple[_Block, ...] = tuple(blocks)
-        self.feature_names = np.asarray(names, dtype=object)
         self.coef_t = np.ascontiguousarray(np.vstack([e.coef_.ravel() for e in linear]).T)  # (features, tones)
         self.intercept = np.array([e.intercept_[0] for e in linear])
         self.platt_a, self.platt_b = (np.array(v, dtype=np.float64) for v in zip(*scaling))
@@ -107,13 +105,18 @@ class LinearScorer:
         return out
 
     def contributions(self, text: str, tone: int, block_names: frozenset[str]) -> list[tuple[str, str, float]]:
-        """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only."""
+        """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only.
+
+        The features' names come from analysing `text` again, not from a table of every name: a forked worker
+        that reads the master's strings copies the memory pages they sit on.
+        """
         out = []
         for block in self.blocks:
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
+                names = {block.vocabulary[f] + block.offset: f for f in block.analyze(text) if f in block.vocabulary}
                 idx, vals = _block_features(block, text)
-                out.extend((block.name, self.feature_names[j], v * self.coef_t[j, tone]) for j, v in zip(idx, vals))
+                out.extend((block.name, names[j], v * self.coef_t[j, tone]) for j, v in zip(idx, vals))
         return out
 
     def _whole_share(self, block: _Block, document) -> tuple[float, ...]:
