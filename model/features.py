@@ -90,7 +90,7 @@ def length_bucket(text: str) -> str:
 def context_summary(context: str, keep_chars: int, with_words: bool, more_kinds: bool = False) -> tuple:
     """What pair signals read from a customer's message (its last `keep_chars`): its kinds (`more_kinds`: see
     `message_kinds`), its length class, its distinct content words and (`with_words`) all its distinct tokens, each
-    sorted in a tuple (a fifth of a frozenset's memory: every worker keeps thousands of these in the cache)."""
+    sorted in a tuple (a fraction of a frozenset's memory: every worker keeps thousands of these in its cache)."""
     context = last_chars(context, keep_chars)
     context_norm = normalise(context)
     kinds = message_kinds(context_norm, more_kinds)
@@ -134,8 +134,7 @@ class PairSignals:
                                                       self.more_kinds)
         overlap = None
         if words:
-            reply_tokens = set(tokenise(reply))
-            shared = sum(word in reply_tokens for word in words) / len(words)
+            shared = len(set(tokenise(reply)).intersection(words)) / len(words)
             overlap = "none" if shared == 0 else "some" if shared < 0.3 else "high"
         reply_size = length_bucket(normalise(reply)) if crossed else None
         return ("reply", reply, kinds), ("context", size, overlap, crossed, reply_size)

@@ -2,7 +2,7 @@
 
 A reply is a copy when its normalised text is a reply of the evaluation files or the corpora, or when it shares a
 run of `SPAN` characters with an evaluation reply. A customer message is a copy when it shares such a run with an
-evaluation message, or a run of `CORPUS_SPAN` characters with a corpus message (the corpora are thirty times
+evaluation message, or a run of `CORPUS_SPAN` characters with a corpus message (the corpora are 26 times
 larger, so shorter runs meet by chance). Boilerplate does not count: the parts of a message covered by runs of
 `BOILERPLATE_SPAN` characters found in `BOILERPLATE` or more corpus messages (JD's greeting 请问有什么可以帮您, its
 order card 咨询订单号:… 订单金额:…, everyday phrases) are nobody's writing.
