@@ -107,16 +107,18 @@ class LinearScorer:
     def contributions(self, text: str, tone: int, block_names: frozenset[str]) -> list[tuple[str, str, float]]:
         """``(block name, feature, weight x value)`` for one tone, over the named blocks that read the reply only.
 
-        The features' names come from analysing `text` again, not from a table of every name: a forked worker
+        The features' names come from the analysis of `text`, not from a table of every name: a forked worker
         that reads the master's strings copies the memory pages they sit on.
         """
         out = []
         for block in self.blocks:
             if block.name in block_names:
                 assert block.column == REPLY, f"{block.name} does not read the reply alone"
-                names = {block.vocabulary[f] + block.offset: f for f in block.analyze(text) if f in block.vocabulary}
-                idx, vals = _block_features(block, text)
-                out.extend((block.name, names[j], v * self.coef_t[j, tone]) for j, v in zip(idx, vals))
+                features = block.analyze(text)
+                names = {block.vocabulary[f] + block.offset: f for f in features if f in block.vocabulary}
+                indices, weights = _weights(block, features)
+                norm = math.sqrt(sum(w * w for w in weights)) if block.normalised else 1.0
+                out.extend((block.name, names[j], w / norm * self.coef_t[j, tone]) for j, w in zip(indices, weights))
         return out
 
     def _whole_share(self, block: _Block, document) -> tuple[float, ...]:
@@ -127,7 +129,7 @@ class LinearScorer:
     def _part_score(self, block: _Block, part) -> tuple[tuple[float, ...], float]:
         """One part of a document: per tone, Platt slope a x (its TF-IDF weights . coefficients), and
         the sum of its squared weights."""
-        indices, weights = _part_weights(block, part)
+        indices, weights = _weights(block, block.analyze(part))
         if not indices:
             return self._zeros, 0.0
         dots = np.frombuffer(weights) @ self.coef_t[np.frombuffer(indices, dtype=np.int64)]
@@ -151,23 +153,12 @@ class LinearScorer:
         return tuple(d * inverse_norm for d in dots)
 
 
-def _block_features(block: _Block, document) -> tuple[list[int], list[float]]:
-    """A block's non-zero TF-IDF features of one document: global column indices and l2-normalised values."""
-    indices, weights = [], []
-    for part in block.parts(document):
-        idx, w = _part_weights(block, part)
-        indices.extend(idx)
-        weights.extend(w)
-    norm = math.sqrt(sum(w * w for w in weights)) if block.normalised else 1.0
-    return indices, [w / norm for w in weights]
-
-
-def _part_weights(block: _Block, part) -> tuple[array, array]:
-    """Global column indices and (not yet normalised) TF-IDF weights of one part of a document, in
-    compact arrays. Plain Python floats: for one short reply they are several times faster than small
-    numpy arrays."""
+def _weights(block: _Block, features: list[str]) -> tuple[array, array]:
+    """Global column indices and (not yet normalised) TF-IDF weights of a block's analysed features (of one
+    part of a document), in compact arrays. Plain Python floats: for one short reply they are several times
+    faster than small numpy arrays."""
     vocabulary, idf, offset = block.vocabulary, block.idf, block.offset
-    counts = [(j, c) for f, c in Counter(block.analyze(part)).items() if (j := vocabulary.get(f)) is not None]
+    counts = [(j, c) for f, c in Counter(features).items() if (j := vocabulary.get(f)) is not None]
     if not counts:
         return _NO_INDICES, _NO_VALUES
     counts.sort()  # column order: sums then do not depend on a set's order (string hashes vary per process)

@@ -20,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from training.dataset import read_unlabeled
+
 SPAN = 14
 CORPUS_SPAN = 20
 BOILERPLATE, BOILERPLATE_SPAN = 10, 8
@@ -43,10 +45,6 @@ def runs(text: str, span: int = SPAN, boilerplate: frozenset[str] = frozenset())
     return {piece[i:i + span] for piece in pieces for i in range(len(piece) - span + 1)}
 
 
-def _rows(file: Path) -> list[dict]:
-    return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 @dataclass(frozen=True)
 class Protected:
     replies: frozenset[str]
@@ -58,17 +56,17 @@ class Protected:
     @classmethod
     def read(cls, shared: Path) -> Protected:
         """The protected texts of the shared folder (``eval/`` and ``corpora/`` next to the repository)."""
-        evaluation = [row for name in EVAL_FILES for row in _rows(shared / name)]
-        corpus = _rows(shared / CORPUS_FILE)
-        seen_in = Counter(run for row in corpus for run in runs(row.get("context", ""), BOILERPLATE_SPAN))
+        evaluation = [pair for name in EVAL_FILES for pair in read_unlabeled(shared / name)]
+        corpus = read_unlabeled(shared / CORPUS_FILE)
+        seen_in = Counter(run for _, context in corpus for run in runs(context, BOILERPLATE_SPAN))
         boilerplate = frozenset(run for run, n in seen_in.items() if n >= BOILERPLATE)
 
-        def context_runs(rows: list[dict], span: int) -> frozenset[str]:
-            return frozenset(run for row in rows for run in runs(row.get("context", ""), span, boilerplate))
+        def context_runs(pairs: list[tuple[str, str]], span: int) -> frozenset[str]:
+            return frozenset(run for _, context in pairs for run in runs(context, span, boilerplate))
 
         return cls(
-            replies=frozenset(text for row in evaluation + corpus if len(text := normal(row["reply"])) >= 8),
-            reply_runs=frozenset(run for row in evaluation for run in runs(row["reply"])),
+            replies=frozenset(text for reply, _ in evaluation + corpus if len(text := normal(reply)) >= 8),
+            reply_runs=frozenset(run for reply, _ in evaluation for run in runs(reply)),
             context_runs=context_runs(evaluation, SPAN),
             corpus_context_runs=context_runs(corpus, CORPUS_SPAN),
             boilerplate=boilerplate,
