@@ -101,6 +101,18 @@ for reply, variant in [
     ("ＯＫ的亲,已经改好了", "ok的亲,已经改好了"),
 ]:
     CASES.append(Case("INV", "names, numbers, width and particles", reply, COMPLAINT, variant=variant))
+# The guide: stock courtesy (请问有什么可以帮您, 祝您生活愉快) is no tone, so an opener or a closing changes nothing.
+_COURTESY_REPLIES = [
+    ("非常抱歉给您添麻烦了,马上给您补发一件", COMPLAINT),
+    ("理解您的心情,您先别着急,我马上帮您查", "快递丢了,我真的很着急"),
+    ("您放心,我们是正品,假一赔十", "这个是正品吗"),
+    ("亲,这个没办法呢,您找快递公司吧", COMPLAINT),
+    ("这都不会用?说明书上写得清清楚楚", "这个怎么用啊,一直打不开"),
+    ("已经发货了,明天就到", QUESTION),
+]
+for reply, context in _COURTESY_REPLIES:
+    for variant in ["您好," + reply, reply + " 请问还有其他可以帮您的吗?", reply + ",感谢您的支持,祝您生活愉快~"]:
+        CASES.append(Case("INV", "a stock opener or closing", reply, context, variant=variant))
 
 _DIRECTIONS = [
     ("apologetic", "非常抱歉,", ["您的订单已经发货了", "麻烦提供一下订单号", "这个是正常现象呢", "退款已经提交了",
