@@ -19,6 +19,7 @@ MASTER     ?= local[*]
 EXTRA      ?=
 EXTRA_WEIGHT ?= 3
 FOLDS      ?= 5
+COURTESY   ?= 1
 COMPARE    ?=
 N          ?= 200
 CORRECTIONS ?= var/corrections.jsonl
@@ -45,9 +46,9 @@ spark-venv: $(VENV)/.spark-installed ## Add the optional Spark engine to .venv (
 spark-zip: spark-venv ## The project as dist/tone-check.zip for spark-submit --py-files (see README)
 	$(PY) -c 'from pathlib import Path; from audit.spark_ship import project_zip; print(project_zip(Path("dist/tone-check.zip")))'
 
-train: venv ## Train on DATA (+ EXTRA files x EXTRA_WEIGHT), write models/<version>, point models/current at it
+train: venv ## Train on DATA (+ stock courtesy unless COURTESY=0; + EXTRA files x EXTRA_WEIGHT), write models/<version>, point models/current at it
 	$(PY) -m training.train --data $(DATA) --models $(MODELS) --folds $(FOLDS) --extra-weight $(EXTRA_WEIGHT) \
-		$(foreach f,$(EXTRA),--extra $(f))
+		$(foreach f,$(EXTRA),--extra $(f)) $(if $(filter 0,$(COURTESY)),--no-courtesy)
 
 $(MODEL)/metadata.json:
 	$(MAKE) train

@@ -13,6 +13,7 @@ sys.path.insert(0, str(ROOT))
 
 from model import ToneModel, load_model  # noqa: E402
 from model.features import ModelConfig  # noqa: E402
+from training.provenance import CORPUS_FILE, EVAL_FILES, Protected  # noqa: E402
 from training.train import train  # noqa: E402
 
 
@@ -26,3 +27,11 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tone_model(model_dir: Path) -> ToneModel:
     return load_model(model_dir)
+
+
+@pytest.fixture(scope="session")
+def protected() -> Protected:
+    """The evaluation and corpus texts that the team's writing must not copy."""
+    if not all((SHARED / name).is_file() for name in (*EVAL_FILES, CORPUS_FILE)):
+        pytest.skip(f"{SHARED} is not here: the copy check reads the shared files next to the repository")
+    return Protected.read(SHARED)

@@ -6,10 +6,9 @@ from collections import Counter
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT
 from model import TONES
 from training.dataset import read_examples
-from training.provenance import CORPUS_FILE, EVAL_FILES, Protected
 from training.register import ROUTINE_PHRASES, dismissive_rate, dismissive_share
 
 TRAIN = ROOT / "data" / "train"
@@ -19,13 +18,6 @@ MIN_ROWS, MIN_POSITIVES = 8000, 1000
 @pytest.fixture(scope="module")
 def examples():
     return read_examples(TRAIN)
-
-
-@pytest.fixture(scope="module")
-def protected():
-    if not all((SHARED / name).is_file() for name in (*EVAL_FILES, CORPUS_FILE)):
-        pytest.skip(f"{SHARED} is not here: the copy check reads the shared files next to the repository")
-    return Protected.read(SHARED)
 
 
 def test_every_line_has_the_guide_schema():

@@ -18,6 +18,7 @@ import numpy as np
 
 from model.features import ModelConfig, as_rows, build_pipeline
 from model.labels import TONES
+from training.courtesy import read_team_examples
 from training.dataset import DataError, read_examples
 from training.metrics import calibration_error, quality
 from training.train import cross_validate, label_matrix, rows_of
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="run only these variants")
     args = parser.parse_args(argv)
     try:
-        examples = read_examples(args.data)
+        examples, _ = read_team_examples(args.data)
         held = read_examples(args.eval) if args.eval else None
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -22,6 +22,7 @@ class Example:
     reply: str
     labels: tuple[str, ...]
     where: str  # "file:line"
+    channel: str = ""  # the optional tag (jd, weibo, phone, ...) that the model ignores
 
 
 def data_files(path: str | Path) -> list[Path]:
@@ -73,7 +74,9 @@ def _parse(line: str, where: str) -> Example:
     unknown = sorted(set(labels) - set(TONES))
     if unknown:
         raise DataError(f"{where}: unknown label {', '.join(map(repr, unknown))} (known: {', '.join(TONES)})")
-    return Example(context=context, reply=reply, labels=tuple(t for t in TONES if t in labels), where=where)
+    channel = row.get("channel")
+    return Example(context=context, reply=reply, labels=tuple(t for t in TONES if t in labels), where=where,
+                   channel=channel if isinstance(channel, str) else "")
 
 
 def read_unlabeled(path: Path) -> list[tuple[str, str]]:

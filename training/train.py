@@ -21,6 +21,7 @@ from sklearn.model_selection import KFold
 from model.artifact import library_versions, save_model
 from model.features import FEATURES_VERSION, ModelConfig, as_rows, build_pipeline
 from model.labels import TONES
+from training.courtesy import read_team_examples
 from training.dataset import DataError, Example, data_hash, label_matrix, read_examples
 from training.metrics import best_thresholds, calibration_error, format_quality, quality
 from training.plots import precision_recall_curves, reliability_diagram
@@ -76,13 +77,14 @@ def git_commit() -> str:
 
 
 def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=print,
-          extra: list[Path] | None = None, extra_weight: int = 1) -> Path:
-    """Train on `data` (plus `extra` files, each row counted `extra_weight` times), write ``models/<version>/``
-    next to the older versions, and point ``models/current`` at it."""
+          extra: list[Path] | None = None, extra_weight: int = 1, courtesy: bool = True) -> Path:
+    """Train on `data` (with stock courtesy added unless `courtesy` is off; plus `extra` files, each row counted
+    `extra_weight` times), write ``models/<version>/`` next to the older versions, and point ``models/current`` at it."""
     started = time.perf_counter()
     extra = extra or []
     extra_examples = [e for path in extra for e in read_examples(path)]
-    examples, groups = weighted(read_examples(data), extra_examples, extra_weight)
+    team, added = read_team_examples(data, courtesy)
+    examples, groups = weighted(team, extra_examples, extra_weight)
     y = label_matrix(examples)
     positives = {t: int(y[:, i].sum()) for i, t in enumerate(TONES)}
     empty = [t for t, n in positives.items() if n < folds]
@@ -95,7 +97,8 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
     log(format_quality(cv, f"cross-validated ({folds} folds), at the chosen thresholds:"))
     log(f"expected calibration error (out of fold): {cv['calibration_error']['all']:.4f}")
     pipeline = build_pipeline(config).fit(rows_of(examples), y)
-    digest = hashlib.sha256("".join([data_hash(data), *map(data_hash, extra), str(extra_weight)]).encode()).hexdigest()
+    digest = hashlib.sha256("".join([data_hash(data), *map(data_hash, extra), str(extra_weight),
+                                     added["sha256"] if added else ""]).encode()).hexdigest()
     created = datetime.now(timezone.utc)
     version = f"{created:%Y%m%d-%H%M%S}-{digest[:8]}"
     metadata = {
@@ -109,7 +112,8 @@ def train(data: Path, models: Path, config: ModelConfig, folds: int = 5, log=pri
         "python": platform.python_version(),
         "git_commit": git_commit(),
         "data": {"path": str(data), "sha256": digest, "rows": len(examples), "positives": positives,
-                 "extra": [{"path": str(p), "sha256": data_hash(p)} for p in extra], "extra_weight": extra_weight},
+                 "extra": [{"path": str(p), "sha256": data_hash(p)} for p in extra], "extra_weight": extra_weight,
+                 "courtesy": added},
         "metrics": {"cross_validation": {"folds": folds, **cv}},
         "training_seconds": round(time.perf_counter() - started, 1),
     }
@@ -156,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra", type=Path, action="append", default=[],
                         help="an extra labeled file (e.g. a shop's own labels or exported corrections); repeatable")
     parser.add_argument("--extra-weight", type=int, default=3, help="how many times each extra row counts")
+    parser.add_argument("--no-courtesy", dest="courtesy", action="store_false",
+                        help="train on the replies as written, without stock openers and closings added")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a model setting, e.g. C=2.0 or use_context=false")
     args = parser.parse_args(argv)
@@ -163,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.extra_weight < 1:
             raise DataError("--extra-weight must be at least 1")
         train(args.data, args.models, parse_overrides(args.overrides), args.folds,
-              extra=args.extra, extra_weight=args.extra_weight)
+              extra=args.extra, extra_weight=args.extra_weight, courtesy=args.courtesy)
     except DataError as exc:
         print(f"error: {exc}; nothing was trained", file=sys.stderr)
         return 2
