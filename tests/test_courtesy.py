@@ -31,7 +31,7 @@ def test_the_same_rows_get_the_same_phrases_on_every_run(bank):
 
 
 def test_phrases_follow_the_channel_register(bank):
-    weibo = {p for p in bank.openers["weibo"] + bank.closings["weibo"]}
+    weibo = set(bank.openers["weibo"] + bank.closings["weibo"])
     chat_only = set(bank.openers["chat"] + bank.closings["chat"]) - weibo
     changed = [a.reply for a, b in zip(with_courtesy(examples(500, "weibo"), bank), examples(500, "weibo"))
                if a.reply != b.reply]

@@ -56,7 +56,8 @@ class CourtesyBank:
         return self.registers.get(channel, self.DEFAULT)
 
     def sha256(self) -> str:
-        return hashlib.sha256(json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        text = json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def with_courtesy(examples: list[Example], bank: CourtesyBank, opener_rate: float = OPENER_RATE,
