@@ -1,10 +1,12 @@
 """Stock courtesy added to the team's replies at training time (training/courtesy.py)."""
 
 import json
+
 import pytest
 
+from conftest import ROOT
 from training.courtesy import CLOSING_RATE, OPENER_RATE, CourtesyBank, with_courtesy
-from training.dataset import DataError, Example
+from training.dataset import DataError, Example, read_examples
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,8 @@ def test_phrases_follow_the_channel_register(bank):
 
 
 def test_replies_that_already_greet_get_no_second_opener_and_rate_zero_changes_nothing(bank):
-    greeted = [Example("", "您好,已经发货了", (), f"f:{i}") for i in range(200)]
-    assert all(not a.reply.startswith(("您好,您好", "亲,您好")) for a in with_courtesy(greeted, bank, 1.0, 0.0))
+    greeted = [Example(f"问题{i}", "您好,已经发货了", (), f"f:{i}") for i in range(200)]
+    assert all(a.reply == "您好,已经发货了" for a in with_courtesy(greeted, bank, 1.0, 0.0))
     assert with_courtesy(examples(200), bank, 0.0, 0.0) == examples(200)
 
 
@@ -81,3 +83,13 @@ def test_training_records_what_courtesy_added_and_can_leave_it_out(tmp_path):
     assert added["replies_changed"] > 0 and added["sha256"] == CourtesyBank.read().sha256()
     assert metadata[1]["data"]["courtesy"] is None
     assert metadata[0]["data"]["sha256"] != metadata[1]["data"]["sha256"]
+
+
+@pytest.mark.parametrize("closing", [",感谢您对本店的支持,祝您生活愉快,再见!", " 请问还有其他可以帮您的吗?"])
+def test_a_closing_the_bank_does_not_hold_leaves_hostile_replies_hostile(tone_model, closing):
+    # Trained on the replies as written, the model kept hostile on 13% and 43% of these (training/ERRORS.md, round 9).
+    hostile = [e for e in read_examples(ROOT / "data" / "train") if "hostile" in e.labels][:600]
+    found = [e for e, r in zip(hostile, tone_model.predict([e.reply for e in hostile], [e.context for e in hostile]))
+             if "hostile" in r["labels"]]
+    closed = tone_model.predict([e.reply + closing for e in found], [e.context for e in found])
+    assert sum("hostile" in r["labels"] for r in closed) >= 0.75 * len(found)
