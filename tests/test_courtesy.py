@@ -5,8 +5,8 @@ import json
 import pytest
 
 from conftest import ROOT
-from training.courtesy import CLOSING_RATE, OPENER_RATE, CourtesyBank, with_courtesy
-from training.dataset import DataError, Example, read_examples
+from training.courtesy import BANK, CLOSING_RATE, OPENER_RATE, CourtesyBank, with_courtesy
+from training.dataset import DataError, Example, data_hash, read_examples
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_training_records_what_courtesy_added_and_can_leave_it_out(tmp_path):
                                   courtesy=courtesy) / "metadata.json").read_text(encoding="utf-8"))
                 for name, courtesy in [("with", True), ("without", False)]]
     added = metadata[0]["data"]["courtesy"]
-    assert added["replies_changed"] > 0 and added["sha256"] == CourtesyBank.read().sha256()
+    assert added["replies_changed"] > 0 and added["sha256"] == data_hash(BANK)
     assert metadata[1]["data"]["courtesy"] is None
     assert metadata[0]["data"]["sha256"] != metadata[1]["data"]["sha256"]
 

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from training.dataset import DataError, Example, read_examples
+from training.dataset import DataError, Example, data_hash, read_examples
 
 BANK = Path(__file__).resolve().parent.parent / "data" / "courtesy.json"
 # Shares of real replies (../shared/corpora) that open with a greeting or an address (about 19%) and that end
@@ -55,10 +55,6 @@ class CourtesyBank:
     def register(self, channel: str) -> str:
         return self.registers.get(channel, self.DEFAULT)
 
-    def sha256(self) -> str:
-        text = json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()
-
 
 def with_courtesy(examples: list[Example], bank: CourtesyBank, opener_rate: float = OPENER_RATE,
                   closing_rate: float = CLOSING_RATE) -> list[Example]:
@@ -86,6 +82,6 @@ def read_team_examples(data: Path, courtesy: bool = True) -> tuple[list[Example]
         return examples, None
     bank = CourtesyBank.read()
     courteous = with_courtesy(examples, bank)
-    return courteous, {"bank": BANK.name, "sha256": bank.sha256(), "opener_rate": OPENER_RATE,
+    return courteous, {"bank": BANK.name, "sha256": data_hash(BANK), "opener_rate": OPENER_RATE,
                        "closing_rate": CLOSING_RATE,
                        "replies_changed": sum(a is not b for a, b in zip(courteous, examples))}
