@@ -1,9 +1,10 @@
 """`training.register`: routine phrases of real replies and how our data labels them."""
 
 import json
+import re
 
 from training.dataset import Example
-from training.register import dismissive_share, main, phrase_uses
+from training.register import dismissive_share, length_band, length_profile, main, phrase_uses
 
 
 def example(reply: str, *labels: str) -> Example:
@@ -35,6 +36,18 @@ def test_dismissive_share_counts_substrings():
     assert dismissive_share("没有的词", OURS) == (0, 0.0)
 
 
+def test_length_bands_cover_every_length():
+    assert [length_band("x" * n) for n in (0, 7, 8, 39, 40, 119, 120, 500)] == \
+        ["0-7", "0-7", "8-19", "20-39", "40-69", "70-119", "120+", "120+"]
+
+
+def test_length_profile_gives_real_and_our_shares_and_our_dismissive_share_per_band():
+    profile = {band: rest for band, *rest in length_profile(REAL + ["很" * 45], OURS)}
+    assert profile["0-7"] == [0.6, 1.0, 1 / 3]
+    assert profile["8-19"] == profile["40-69"] == [0.2, 0.0, 0.0]
+    assert sum(real for real, _, _ in profile.values()) == 1.0
+
+
 def test_cli_prints_the_table_and_refuses_a_missing_file(tmp_path, capsys):
     data, real = tmp_path / "ours.jsonl", tmp_path / "real.jsonl"
     data.write_text("".join(json.dumps({"context": "", "reply": e.reply, "labels": list(e.labels)}, ensure_ascii=False)
@@ -43,6 +56,7 @@ def test_cli_prints_the_table_and_refuses_a_missing_file(tmp_path, capsys):
     assert main(["--data", str(data), "--real", str(real), "--min-share", "0.25"]) == 0
     out = capsys.readouterr().out
     assert "4 real replies, 6 of ours (33% dismissive)" in out
+    assert re.search(r"^0-7 +75.0% +100.0% +33%$", out, re.MULTILINE)
     assert main(["--data", str(data), "--real", str(tmp_path / "missing.jsonl")]) == 2
     assert "is not a file" in capsys.readouterr().err
     real.write_text('{"reply": "好的"}\n{"text": "no reply field"}\n', encoding="utf-8")

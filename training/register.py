@@ -1,4 +1,4 @@
-"""Routine helpdesk phrases: how often real agents use them, and how our data labels the replies that do.
+"""Routine helpdesk phrases and reply lengths: how often real agents use them, and how our data labels the replies.
 
     python -m training.register --data data/train --real ../shared/corpora/replies.jsonl [--min-share 0.004]
 
@@ -6,8 +6,10 @@ Real agents wrap most replies in the same stock phrases (请您, 给您带来不
 real replies are not dismissive. If our writing uses such a phrase mostly in brush-offs, the model learns the
 phrase as a brush-off cue and flags helpful real replies for their wording. This lists, for every word or
 word pair in at least `min-share` of the real replies, its share of real and of our replies and the share of
-our replies with it that are dismissive, worst first. Only counts are read from the real replies (they are
-unlabeled and never trained on).
+our replies with it that are dismissive, worst first. The same holds for length: if our brush-offs are all
+short, the model learns length as a cue and passes a long canned template (round 10 in training/ERRORS.md), so
+it also lists, per band of reply length, the share of real and of our replies and our dismissive share. Only
+counts are read from the real replies (they are unlabeled and never trained on).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from training.dataset import DataError, Example, read_examples, read_unlabeled
 ROUTINE_PHRASES = ("请您", "的哦", "的呢", "请问还有", "感谢您", "带来不便", "反馈", "建议您", "会尽快", "相关部门",
                    "我司", "耐心等待", "谅解", "这个是", "我们也", "敬请", "处理中")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+LENGTH_BANDS = (0, 8, 20, 40, 70, 120)  # lower bounds, in characters, of the reply-length bands
+LONG_REPLY = 40  # tests/test_data.py keeps replies of this length or more from reading as "not dismissive"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,25 @@ def dismissive_share(phrase: str, examples: Iterable[Example]) -> tuple[int, flo
     """How many of `examples` contain `phrase` (as a substring of the reply), and the share of those labeled dismissive."""
     with_phrase = [e for e in examples if phrase in e.reply]
     return len(with_phrase), dismissive_rate(with_phrase)
+
+
+def length_band(text: str) -> str:
+    """The band of `LENGTH_BANDS` the text's length falls in, as "lo-hi" (the last one "lo+")."""
+    n = len(text)
+    low = max(b for b in LENGTH_BANDS if b <= n)
+    higher = [b for b in LENGTH_BANDS if b > n]
+    return f"{low}-{higher[0] - 1}" if higher else f"{low}+"
+
+
+def length_profile(real_replies: list[str], examples: list[Example]) -> list[tuple[str, float, float, float]]:
+    """Per reply-length band: its share of `real_replies`, its share of `examples` and the dismissive share there."""
+    bands = [length_band("x" * b) for b in LENGTH_BANDS]
+    real = Counter(length_band(r) for r in real_replies)
+    ours: dict[str, list[Example]] = {band: [] for band in bands}
+    for example in examples:
+        ours[length_band(example.reply)].append(example)
+    return [(band, real[band] / max(len(real_replies), 1), len(ours[band]) / max(len(examples), 1),
+             dismissive_rate(ours[band])) for band in bands]
 
 
 def phrase_uses(real_replies: list[str], examples: list[Example], min_share: float,
@@ -100,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     for phrase in ROUTINE_PHRASES:
         n, share = dismissive_share(phrase, examples)
         print(f"{phrase:12s} {n:6d} {share:6.0%}")
+    print(f"{'reply length':12s} {'in real':>8s} {'in ours':>8s} {'dismissive in ours':>19s}")
+    for band, real_share, our_share, dismissive in length_profile(real_replies, examples):
+        print(f"{band:12s} {real_share:8.1%} {our_share:8.1%} {dismissive:19.0%}")
     return 0
 
 
