@@ -57,6 +57,22 @@ CASES: list[Case] = [
         "亲亲~ 这边也没有办法呢 😊", "亲,非常理解,但这个真的没办法哦~"], has=["dismissive"]),
     *_mft("a hollow apology is apologetic and dismissive", COMPLAINT, [
         "抱歉亲,这个我们也没办法", "不好意思哦,这个不归我们管呢"], has=["apologetic", "dismissive"]),
+    *_mft("a long polite template that ignores the complaint is dismissive", COMPLAINT, [
+        "您好,感谢您对本店的支持与厚爱,我们一直致力于为每一位顾客提供优质的商品和贴心的服务,您的意见我们已经收到,后续会不断改进,祝您生活愉快!",
+        "亲亲,商品在运输过程中难免会有磕碰的情况哦,这个属于物流环节的问题,建议您直接联系快递公司协商处理,快递那边会给您答复的呢~",
+        "您好,本店商品出库前都经过严格质检,包装也符合行业标准,运输途中出现的情况属于正常的物流风险,还请您理解,感谢您的支持!"],
+          has=["dismissive"]),
+    *_mft("a long redirect after a repeated complaint is dismissive", "家里宽带三天两头断网,报修三次了都没人来修,到底管不管", [
+        "您好,您可以通过我司官方APP首页点击“故障报修”,填写宽带账号和故障描述后提交,系统会自动派单处理,处理进度可在“我的工单”中查询,谢谢!",
+        "您好,宽带线路的维护由当地的施工单位负责,建议您直接联系小区物业或者当地营业厅咨询具体的维修安排,感谢您的理解与支持!"],
+          has=["dismissive"]),
+    *_mft("a hollow apology in a long template is apologetic and dismissive", COMPLAINT, [
+        "非常抱歉给您带来了不好的购物体验,我们深表歉意,您的问题我们会反馈给相关部门,今后会进一步加强包装环节的管理,感谢您的理解与支持!"],
+          has=["apologetic", "dismissive"]),
+    *_mft("a long reply that acts on the complaint is not flagged", COMPLAINT, [
+        "非常抱歉杯子碎了给您添麻烦了,我这边已经给您登记补发一个新的,今天下午就安排发出,碎的那个不用寄回,麻烦您拍张照片发我留个底就好~",
+        "您好,看到照片了,确实是运输途中压碎的,这边直接给您全额退款,已经提交了,一般1-2小时原路到账,给您添麻烦了实在抱歉"],
+          lacks=["dismissive", "hostile"]),
     *_mft("rudeness is hostile", "这个怎么用啊,一直打不开", [
         "你没看详情页吗?", "这都不会用?", "说了多少遍了,自己看说明书", "我已经回答过了"], has=["hostile"]),
     *_mft("blame and contempt are hostile", "尺码太小了,穿不上", [
