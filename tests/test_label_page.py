@@ -7,14 +7,12 @@ Needs Debian's chromium and chromium-driver (`.ci/run` installs them; by hand:
 import json
 import os
 import shutil
-import subprocess
 import time
 
 import pytest
 
-from conftest import ROOT
 from feedback.store import FeedbackStore, default_url
-from test_serve_http import free_port, stop, wait_for_health
+from test_serve_http import Serve, free_port, stop, wait_for_health
 
 CHROMEDRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMEDRIVER and shutil.which("chromium")),
@@ -47,8 +45,7 @@ def test_label_page_saves_ticked_tones_with_the_keyboard(model_dir, tmp_path, br
     queue.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     port, state = free_port(), tmp_path / "state"
     env = {**os.environ, "TONE_STATE_DIR": str(state), "TONE_LABEL_QUEUE": str(queue)}
-    server = subprocess.Popen(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    server = Serve(model_dir, port, env)
     try:
         wait_for_health(f"http://127.0.0.1:{port}", server)
         browser.get(f"http://127.0.0.1:{port}/label")

@@ -3,15 +3,13 @@
 import json
 import os
 import shutil
-import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import ROOT
 from feedback.store import FeedbackStore, default_url
-from test_serve_http import call, free_port, stop, wait_for_health
+from test_serve_http import Serve, call, free_port, stop, wait_for_health
 
 TOKEN = "s3cret-token"
 
@@ -30,8 +28,7 @@ def served(model_dir, tmp_path_factory):
     (broken / "model.joblib").write_bytes(b"not a pickle")
     port = free_port()
     env = {**os.environ, "TONE_STATE_DIR": str(root / "state"), "TONE_ADMIN_TOKEN": TOKEN}
-    process = subprocess.Popen(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}", "WORKERS=2"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    process = Serve(model_dir, port, env, "WORKERS=2")
     base = f"http://127.0.0.1:{port}"
     wait_for_health(base, process)
     yield base, meta["version"], second, broken, root / "state"

@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -31,16 +32,31 @@ def call(url: str, body: bytes | None = None, content_type: str = "application/j
         return error.code, json.loads(error.read())
 
 
-def stop(process: subprocess.Popen) -> str:
+class Serve(subprocess.Popen):
+    """`make serve MODEL=... PORT=...` on 127.0.0.1 in its own session. Its output (a log line per request) is read
+    as it comes: left in the pipe, it would fill it after a few hundred requests and block the server."""
+
+    def __init__(self, model_dir, port: int, env: dict, *make_args: str) -> None:
+        super().__init__(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}", *make_args],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        self.lines: list[bytes] = []
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.stdout), daemon=True)
+        self.reader.start()
+
+
+def stop(process: Serve) -> str:
     """Stop `make serve` and its gunicorn processes; return what they printed."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
     except ProcessLookupError:
         pass
-    return process.communicate(timeout=20)[0].decode()
+    process.wait(timeout=20)
+    process.reader.join(timeout=20)
+    process.stdout.close()
+    return b"".join(process.lines).decode()
 
 
-def wait_for_health(base: str, process: subprocess.Popen) -> None:
+def wait_for_health(base: str, process: Serve) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -55,8 +71,7 @@ def wait_for_health(base: str, process: subprocess.Popen) -> None:
 def server(model_dir, tmp_path_factory):
     port = free_port()
     env = {**os.environ, "TONE_STATE_DIR": str(tmp_path_factory.mktemp("serve-state"))}
-    process = subprocess.Popen(["make", "--no-print-directory", "serve", f"MODEL={model_dir}", f"PORT={port}"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    process = Serve(model_dir, port, env)
     base = f"http://127.0.0.1:{port}"
     wait_for_health(base, process)
     yield base, process
