@@ -15,6 +15,7 @@ counts are read from the real replies (they are unlabeled and never trained on).
 from __future__ import annotations
 
 import argparse
+import bisect
 import re
 import sys
 from collections import Counter
@@ -31,6 +32,8 @@ ROUTINE_PHRASES = ("请您", "的哦", "的呢", "请问还有", "感谢您", "�
                    "我司", "耐心等待", "谅解", "这个是", "我们也", "敬请", "处理中")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 LENGTH_BANDS = (0, 8, 20, 40, 70, 120)  # lower bounds, in characters, of the reply-length bands
+_BAND_NAMES = tuple(f"{low}-{high - 1}" for low, high in zip(LENGTH_BANDS, LENGTH_BANDS[1:])) + (
+    f"{LENGTH_BANDS[-1]}+",)
 LONG_REPLY = 40  # tests/test_data.py keeps replies of this length or more from reading as "not dismissive"
 
 
@@ -67,21 +70,17 @@ def dismissive_share(phrase: str, examples: Iterable[Example]) -> tuple[int, flo
 
 def length_band(text: str) -> str:
     """The band of `LENGTH_BANDS` the text's length falls in, as "lo-hi" (the last one "lo+")."""
-    n = len(text)
-    low = max(b for b in LENGTH_BANDS if b <= n)
-    higher = [b for b in LENGTH_BANDS if b > n]
-    return f"{low}-{higher[0] - 1}" if higher else f"{low}+"
+    return _BAND_NAMES[bisect.bisect_right(LENGTH_BANDS, len(text)) - 1]
 
 
 def length_profile(real_replies: list[str], examples: list[Example]) -> list[tuple[str, float, float, float]]:
     """Per reply-length band: its share of `real_replies`, its share of `examples` and the dismissive share there."""
-    bands = [length_band("x" * b) for b in LENGTH_BANDS]
     real = Counter(length_band(r) for r in real_replies)
-    ours: dict[str, list[Example]] = {band: [] for band in bands}
+    ours: dict[str, list[Example]] = {band: [] for band in _BAND_NAMES}
     for example in examples:
         ours[length_band(example.reply)].append(example)
     return [(band, real[band] / max(len(real_replies), 1), len(ours[band]) / max(len(examples), 1),
-             dismissive_rate(ours[band])) for band in bands]
+             dismissive_rate(ours[band])) for band in _BAND_NAMES]
 
 
 def phrase_uses(real_replies: list[str], examples: list[Example], min_share: float,
