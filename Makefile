@@ -57,8 +57,8 @@ eval: DATA = ../shared/eval/dev.jsonl
 eval: venv ## Evaluate MODEL on a labeled file (default DATA=../shared/eval/dev.jsonl); COMPARE=other/model side by side
 	$(PY) -m training.evaluate --data $(DATA) --model $(MODEL) $(if $(COMPARE),--compare $(COMPARE))
 
-ablation: venv ## What each model setting buys, by cross-validation on DATA (and, for information, on EVAL)
-	$(PY) -m training.ablation --data $(DATA) $(if $(EVAL),--eval $(EVAL))
+ablation: venv ## What each model setting buys, by cross-validation on DATA (for information: on EVAL; REAL flagged share)
+	$(PY) -m training.ablation --data $(DATA) $(if $(EVAL),--eval $(EVAL)) $(if $(REAL),--real $(REAL))
 
 serve: venv $(MODEL)/metadata.json ## Serve POST /classify under gunicorn on HOST:PORT (trains first if there is no model)
 	TONE_MODEL_DIR=$(MODEL) HOST=$(HOST) PORT=$(PORT) TONE_WORKERS=$(WORKERS) \
