@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.pipeline import Pipeline
 
 from model.features import ModelConfig, as_rows, build_pipeline
 from model.labels import TONES
@@ -50,7 +51,7 @@ VARIANTS: dict[str, dict] = {
 }
 
 
-def flagged_share(pipeline, pairs: list[tuple[str, str]], cut: np.ndarray) -> float:
+def flagged_share(pipeline: Pipeline, pairs: list[tuple[str, str]], cut: np.ndarray) -> float:
     """The share of ``(reply, context)`` pairs with a flag tone at or over its cut-off."""
     reply, context = zip(*pairs)
     probabilities = pipeline.predict_proba(as_rows(list(reply), list(context)))
