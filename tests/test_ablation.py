@@ -46,8 +46,8 @@ def small_data(tmp_path_factory: pytest.TempPathFactory):
     held = root / "held.jsonl"
     held.write_text("\n".join(labeled) + "\n", encoding="utf-8")
     real = root / "real.jsonl"
-    real.write_text("\n".join(json.dumps({"reply": json.loads(line)["reply"], "context": json.loads(line)["context"]},
-                                          ensure_ascii=False) for line in labeled) + "\n", encoding="utf-8")
+    unlabeled = [{"reply": row["reply"], "context": row["context"]} for row in map(json.loads, labeled)]
+    real.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in unlabeled) + "\n", encoding="utf-8")
     return data, held, real
 
 
