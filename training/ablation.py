@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'variant':<36}{'CV macro-F1':>12}{'CV flag F1':>11}{'CV ECE':>8}"
           + (f"{'eval macro-F1*':>16}{'eval flag F1':>13}{'eval ECE':>9}" if held else "")
           + (f"{'real flagged':>14}" if real else ""))
+    held_rows, held_y = (rows_of(held), label_matrix(held)) if held else (None, None)
     for name, change in VARIANTS.items():
         if args.only and name not in args.only:
             continue
@@ -88,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         cut = np.array([thresholds[t] for t in TONES])
         pipeline = build_pipeline(config).fit(rows_of(examples), label_matrix(examples)) if held or real else None
         if held:
-            probabilities = pipeline.predict_proba(as_rows([e.reply for e in held], [e.context for e in held]))
-            q = quality(label_matrix(held), (probabilities >= cut).astype(int))
-            ece = calibration_error(label_matrix(held), probabilities)["all"]
+            probabilities = pipeline.predict_proba(held_rows)
+            q = quality(held_y, (probabilities >= cut).astype(int))
+            ece = calibration_error(held_y, probabilities)["all"]
             line += f"{q['macro_f1_frequent']:>16.3f}{q['flag']['f1']:>13.3f}{ece:>9.3f}"
         if real:
             line += f"{flagged_share(pipeline, real, cut):>14.1%}"
